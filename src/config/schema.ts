@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { parseDuration, parseListen, parseSize, type ListenAddress } from './units.ts';
+
+/** A listener: "host:port", a list of them, or "" (switched off). */
+const listen = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v, ctx): ListenAddress[] => {
+    const list = (Array.isArray(v) ? v : [v]).filter((s) => s !== '');
+    const out: ListenAddress[] = [];
+    for (const s of list) {
+      const a = parseListen(s);
+      if (!a) ctx.addIssue({ code: 'custom', message: `expected "host:port" or "[ipv6]:port", got "${s}"` });
+      else out.push(a);
+    }
+    return out;
+  });
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration like "90s" or "72h", got "${v}"` });
+  return ms ?? 0;
+});
+
+const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const b = parseSize(v);
+  if (b === undefined) ctx.addIssue({ code: 'custom', message: `expected a size like "512MiB" or "10GiB", got "${v}"` });
+  return b ?? 0;
+});
+
+const listener = (def: string) => z.strictObject({ listen: listen.prefault(def) });
+
+/** The whole configuration; defaults are those of contracts.md. */
+export const configSchema = z.strictObject({
+  http: z.strictObject({ listen: listen.prefault('0.0.0.0:3000') }).prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    })
+    .prefault({}),
+  collector: z
+    .strictObject({
+      netflow: listener('0.0.0.0:2055').prefault({}),
+      ipfix: listener('0.0.0.0:4739').prefault({}),
+      sflow: listener('0.0.0.0:6343').prefault({}),
+      /** Decode worker threads; exporters are spread over them by address. */
+      workers: z.int().min(1).max(64).default(1),
+      /** SO_RCVBUF asked for each UDP socket (the kernel caps it at net.core.rmem_max). */
+      receiveBufferBytes: size.prefault(32 * 1024 * 1024),
+      /** Datagrams gathered before a batch goes to a worker. */
+      batchDatagrams: z.int().min(1).max(65_536).default(256),
+      /** A partly filled batch goes out after this long. */
+      batchMaxDelay: duration.prefault('5ms'),
+      /** Batches queued per worker before new ones are dropped (and counted). */
+      maxQueuedBatches: z.int().min(1).max(100_000).default(512),
+      /** Data waiting for its template is held this long. */
+      templateHold: duration.prefault('60s'),
+      /** Sampling rate assumed for records that carry none. */
+      defaultSamplingRate: z.int().min(1).default(1),
+      /** Recent flows kept in memory for later stages (fixed-size ring). */
+      recentFlows: z.int().min(0).max(10_000_000).default(100_000),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      engine: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+      path: z.string().min(1).default('./data'),
+      clickhouse: z
+        .strictObject({
+          url: z.url().default('http://127.0.0.1:8123'),
+          database: z.string().min(1).default('flowlens'),
+        })
+        .prefault({}),
+      retention: z.strictObject({ maxAge: duration.prefault('72h'), maxDisk: size.prefault('10GiB') }).prefault({}),
+    })
+    .prefault({}),
+});
+
+/** The validated configuration, with units resolved (ms, bytes, address lists). */
+export type Config = z.output<typeof configSchema>;

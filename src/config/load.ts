@@ -111,10 +111,20 @@ function applyEnvironment(target: Record<string, unknown>, env: Record<string, s
       const next = node[seg];
       node = (next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (node[seg] = {})) as Record<string, unknown>;
     }
-    node[path.at(-1)!] = value === '' ? '' : (parseYamlValue(value) as unknown);
+    node[path.at(-1)!] = envValue(value);
     applied.set(path.join('.'), name);
   }
   return applied;
+}
+
+/** A YAML scalar or flow list ("3", "true", "[a, b]"); anything YAML rejects ("[::1]:80") stays text. */
+function envValue(value: string): unknown {
+  if (value === '') return '';
+  try {
+    return parseYamlValue(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 type AnySchema = { _zod: { def: { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema> } } };

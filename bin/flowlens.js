@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `flowlens` command. FlowLens runs its TypeScript sources with Node's
+// type stripping, which needs Node >= 22.18; when started by an older system
+// Node, re-run with the Node 24 that package.json pins (node_modules/.bin/node).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+if (major > 22 || (major === 22 && minor >= 18)) {
+  await import(cli);
+} else {
+  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (!existsSync(pinned)) {
+    process.stderr.write('flowlens: needs Node.js 24 (run `npm install` to fetch the pinned version)\n');
+    process.exit(2);
+  }
+  const r = spawnSync(pinned, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}

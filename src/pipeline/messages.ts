@@ -1,0 +1,31 @@
+import type { FlowRecord } from '../schema/flow-record.ts';
+import type { DatagramBatch } from './batch.ts';
+import type { ExporterDelta } from './exporter-stats.ts';
+
+/** What a decode worker is started with (workerData). */
+export interface DecodeWorkerInit {
+  index: number;
+  ringCapacity: number;
+  holdMs: number;
+  defaultSamplingRate: number;
+  /** Template state files to load at start (all workers' files of the last run). */
+  loadStateFrom: string[];
+  /** Where this worker saves its template state on stop and periodically. */
+  saveStateTo: string | undefined;
+  statsIntervalMs: number;
+}
+
+/** Receiving thread -> worker. */
+export type ToWorker =
+  | { t: 'batch'; batch: DatagramBatch }
+  | { t: 'recent'; id: number; limit: number }
+  | { t: 'stop' };
+
+/** Worker -> receiving thread. */
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'done'; datagrams: number }
+  | { t: 'stats'; deltas: ExporterDelta[]; templates: number; pending: number; ringPushed: number }
+  | { t: 'recent'; id: number; records: FlowRecord[] }
+  | { t: 'stopped' }
+  | { t: 'log'; level: 'warn' | 'error'; msg: string; fields: Record<string, unknown> };

@@ -35,25 +35,36 @@ function makeService(dataDir: string, env: Record<string, string> = {}): Service
 
 async function payloads(...rels: string[]): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for (const rel of rels) for await (const d of readUdpDatagrams(sharedCapture(rel))) out.push(Buffer.from(d.payload));
+  for (const rel of rels)
+    for await (const d of readUdpDatagrams(sharedCapture(rel))) out.push(Buffer.from(d.payload));
   return out;
 }
 
 async function send(port: number, datagrams: Buffer[]): Promise<void> {
   const s = createSocket('udp4');
-  for (const d of datagrams) await new Promise<void>((resolve, reject) => s.send(d, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+  for (const d of datagrams)
+    await new Promise<void>((resolve, reject) =>
+      s.send(d, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+    );
   s.close();
 }
 
 /** Sum of a counter's values whose labels match `where`. */
-async function counter(registry: Registry, name: string, where: Record<string, string> = {}): Promise<number> {
+async function counter(
+  registry: Registry,
+  name: string,
+  where: Record<string, string> = {},
+): Promise<number> {
   const m = registry.getSingleMetric(name);
   if (!m) return 0;
   const { values } = await m.get();
-  return values.filter((v) => Object.entries(where).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
+  return values
+    .filter((v) => Object.entries(where).every(([k, x]) => v.labels[k] === x))
+    .reduce((a, v) => a + v.value, 0);
 }
 
-const port = (svc: Service, key: string): number => svc.collector.listeners().find((l) => l.name.startsWith(key))!.port;
+const port = (svc: Service, key: string): number =>
+  svc.collector.listeners().find((l) => l.name.startsWith(key))!.port;
 
 /** What the same datagrams decode to, in-process, for comparison. */
 function expected(datagrams: Buffer[]): { records: number; bytes: number; packets: number } {
@@ -74,7 +85,12 @@ test('serve decodes NetFlow v5/v9, IPFIX and sFlow from its listeners and counts
   const svc = makeService(dir);
   await svc.start();
   try {
-    const nf = await payloads('netflow_ipfix/nfv5.pcap', 'netflow_ipfix/template.pcap', 'netflow_ipfix/data.pcap', 'netflow_ipfix/101-NFv9-CISCO-cust_primitives__traffic-00.pcap');
+    const nf = await payloads(
+      'netflow_ipfix/nfv5.pcap',
+      'netflow_ipfix/template.pcap',
+      'netflow_ipfix/data.pcap',
+      'netflow_ipfix/101-NFv9-CISCO-cust_primitives__traffic-00.pcap',
+    );
     const ipfix = await payloads('netflow_ipfix/100-IPFIXv10-CISCO__traffic-00.pcap');
     const sflow = await payloads('sflow/data-1140.pcap', 'sflow/sflow.pcap');
     await send(port(svc, 'collector.netflow'), nf);
@@ -83,12 +99,21 @@ test('serve decodes NetFlow v5/v9, IPFIX and sFlow from its listeners and counts
     await svc.collector.settle();
     const want = expected([...nf, ...ipfix, ...sflow]);
     assert.ok(want.records > 100, `fixture sanity: ${want.records} records`);
-    assert.equal(await counter(svc.registry, 'flowlens_collector_records_total', { exporter: '127.0.0.1' }), want.records);
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_records_total', { exporter: '127.0.0.1' }),
+      want.records,
+    );
     assert.equal(await counter(svc.registry, 'flowlens_collector_record_bytes_total'), want.bytes);
     assert.equal(await counter(svc.registry, 'flowlens_collector_record_packets_total'), want.packets);
     assert.equal(await counter(svc.registry, 'flowlens_collector_datagrams_total', { type: 'netflow5' }), 1);
-    assert.equal(await counter(svc.registry, 'flowlens_collector_datagrams_total', { type: 'ipfix' }), ipfix.length);
-    assert.equal(await counter(svc.registry, 'flowlens_collector_datagrams_total', { type: 'sflow5' }), sflow.length);
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_datagrams_total', { type: 'ipfix' }),
+      ipfix.length,
+    );
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_datagrams_total', { type: 'sflow5' }),
+      sflow.length,
+    );
     const [exp] = svc.collector.exporters();
     assert.equal(exp?.exporter, '127.0.0.1');
     assert.equal(exp?.records, want.records);
@@ -106,12 +131,24 @@ test('garbage on a collector port is counted per exporter and kind, and nothing 
   await svc.start();
   try {
     const good = await payloads('netflow_ipfix/nfv5.pcap');
-    const junk = [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from([0, 5, 0, 30, 1, 2]), Buffer.from([0, 10, 0, 200, 0, 0, 0, 0])];
+    const junk = [
+      Buffer.from('GET / HTTP/1.1\r\n\r\n'),
+      Buffer.from([0, 5, 0, 30, 1, 2]),
+      Buffer.from([0, 10, 0, 200, 0, 0, 0, 0]),
+    ];
     await send(port(svc, 'collector.netflow'), [...junk, ...good]);
     await svc.collector.settle();
     assert.equal(await counter(svc.registry, 'flowlens_collector_records_total'), 29);
-    assert.equal(await counter(svc.registry, 'flowlens_collector_errors_total', { exporter: '127.0.0.1', kind: 'unknown_format' }), 1);
-    assert.ok((await counter(svc.registry, 'flowlens_collector_errors_total', { exporter: '127.0.0.1' })) >= 3);
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_errors_total', {
+        exporter: '127.0.0.1',
+        kind: 'unknown_format',
+      }),
+      1,
+    );
+    assert.ok(
+      (await counter(svc.registry, 'flowlens_collector_errors_total', { exporter: '127.0.0.1' })) >= 3,
+    );
     const res = await fetch(`http://${svc.httpAddress()}/metrics`);
     assert.equal(res.status, 200);
     const text = await res.text();
@@ -144,14 +181,20 @@ test('templates persist across restarts in the data folder', async () => {
   await send(port(first, 'collector.netflow'), await payloads('netflow_ipfix/template.pcap'));
   await first.collector.settle();
   await first.stop();
-  assert.deepEqual(readdirSync(join(dir, 'data')).filter((f) => f.startsWith('templates-')), ['templates-w0.json']);
+  assert.deepEqual(
+    readdirSync(join(dir, 'data')).filter((f) => f.startsWith('templates-')),
+    ['templates-w0.json'],
+  );
   const second = makeService(dir);
   await second.start();
   try {
     await send(port(second, 'collector.netflow'), await payloads('netflow_ipfix/data.pcap'));
     await second.collector.settle();
     assert.equal(await counter(second.registry, 'flowlens_collector_records_total'), 4);
-    assert.equal(await counter(second.registry, 'flowlens_collector_errors_total', { kind: 'template_missing' }), 0);
+    assert.equal(
+      await counter(second.registry, 'flowlens_collector_errors_total', { kind: 'template_missing' }),
+      0,
+    );
   } finally {
     await second.stop();
   }
@@ -163,7 +206,10 @@ test('several decode workers share exporters and lose nothing', async () => {
   await svc.start();
   try {
     const nf = await payloads('netflow_ipfix/nfv5.pcap');
-    await send(port(svc, 'collector.netflow'), Array.from({ length: 100 }, () => nf[0]!));
+    await send(
+      port(svc, 'collector.netflow'),
+      Array.from({ length: 100 }, () => nf[0]!),
+    );
     await svc.collector.settle();
     assert.equal(await counter(svc.registry, 'flowlens_collector_records_total'), 2900);
   } finally {

@@ -2,7 +2,7 @@
  * The HTTP surface. For now: Prometheus metrics at /metrics and liveness /
  * readiness at /healthz; the REST API under /api/v1 arrives with its issue.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.ts';
 
@@ -22,7 +22,7 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.get('/metrics', async (_req, reply) => {
     const body = await deps.registry.metrics();

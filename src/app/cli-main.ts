@@ -17,11 +17,16 @@ export async function runCli(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { config: { type: 'string', short: 'c' }, format: { type: 'string', default: 'jsonl' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        format: { type: 'string', default: 'jsonl' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     const [command, ...rest] = positionals;
     if (values.help || !command) return (process.stdout.write(`${USAGE}\n`), command || values.help ? 0 : 2);
-    if (values.format !== 'jsonl' && values.format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${values.format}"`);
+    if (values.format !== 'jsonl' && values.format !== 'csv')
+      throw new UsageError(`--format must be jsonl or csv, not "${values.format}"`);
     switch (command) {
       case 'serve':
         return await runServe(values.config);
@@ -46,7 +51,12 @@ function reportError(err: unknown): number {
   }
   if (err instanceof UsageError) return (process.stderr.write(`flowlens: ${err.message}\n`), 2);
   if (err instanceof ListenError) return (process.stderr.write(`flowlens: ${err.message}\n`), 1);
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    err instanceof Error &&
+    'code' in err &&
+    typeof err.code === 'string' &&
+    err.code.startsWith('ERR_PARSE_ARGS')
+  ) {
     return (process.stderr.write(`flowlens: ${err.message}\n${USAGE}\n`), 2);
   }
   process.stderr.write(`flowlens: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

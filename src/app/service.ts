@@ -34,7 +34,13 @@ export function createService(deps: ServiceDeps): Service {
   collectDefaultMetrics({ register: registry, prefix: 'flowlens_' });
   const dataDir = resolve(deps.cwd, config.storage.path);
   const metrics = createCollectorMetrics(registry);
-  const collector = createCollector({ config: config.collector, stateDir: dataDir, clock, log: log.child({ component: 'collector' }), metrics });
+  const collector = createCollector({
+    config: config.collector,
+    stateDir: dataDir,
+    clock,
+    log: log.child({ component: 'collector' }),
+    metrics,
+  });
   let ready = false;
   const http = createHttpApp({ registry, log, health: () => ({ ready, listeners: collector.listeners() }) });
   let httpAddr: string | undefined;
@@ -52,7 +58,10 @@ export function createService(deps: ServiceDeps): Service {
         } catch (err) {
           await collector.stop();
           const e = err as NodeJS.ErrnoException;
-          const why = e.code === 'EADDRINUSE' ? `TCP port ${l.host}:${l.port} is already in use by another program` : e.message;
+          const why =
+            e.code === 'EADDRINUSE'
+              ? `TCP port ${l.host}:${l.port} is already in use by another program`
+              : e.message;
           throw new ListenError(`http.listen: ${why}`, { cause: err });
         }
         httpAddr = httpAddr.replace(/^https?:\/\//, '');

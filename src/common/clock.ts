@@ -55,7 +55,11 @@ export function createFakeClock(startMs = 1_700_000_000_000): FakeClock {
       for (;;) {
         let nextId = -1;
         let nextAt = Infinity;
-        for (const [id, t] of timers) if (t.at <= target && t.at < nextAt) (nextId = id), (nextAt = t.at);
+        for (const [id, t] of timers) {
+          if (t.at > target || t.at >= nextAt) continue;
+          nextId = id;
+          nextAt = t.at;
+        }
         const t = timers.get(nextId);
         if (!t) break;
         now = t.at;

@@ -37,7 +37,17 @@ test('defaults are those of contracts.md', () => {
 test('errors name the key path and the file line', () => {
   const p = write(
     'bad.yaml',
-    ['http:', '  listen: "0.0.0.0:3000"', 'collector:', '  netflow: { listen: "0.0.0.0:99999" }', '  ipfx: {}', '  workers: two', 'storage:', '  retention: { maxAge: 3 days }', ''].join('\n'),
+    [
+      'http:',
+      '  listen: "0.0.0.0:3000"',
+      'collector:',
+      '  netflow: { listen: "0.0.0.0:99999" }',
+      '  ipfx: {}',
+      '  workers: two',
+      'storage:',
+      '  retention: { maxAge: 3 days }',
+      '',
+    ].join('\n'),
   );
   const got = issues(() => loadConfig({ path: p, env: {} }));
   assert.deepEqual(got.sort(), [
@@ -55,7 +65,10 @@ test('YAML syntax errors give the line', () => {
 });
 
 test('a missing --config file is an error; a missing flowlens.yaml is not', () => {
-  assert.deepEqual(issues(() => loadConfig({ path: join(dir, 'nope.yaml'), env: {} })), [` @ nope.yaml: file not found`]);
+  assert.deepEqual(
+    issues(() => loadConfig({ path: join(dir, 'nope.yaml'), env: {} })),
+    [` @ nope.yaml: file not found`],
+  );
   assert.equal(loadConfig({ cwd: join(dir, 'empty'), env: {} }).source, '(defaults)');
 });
 
@@ -81,7 +94,9 @@ test('FLOWLENS_* environment variables override the file, with or without unders
 
 test('a bad environment value names the variable', () => {
   const got = issues(() => loadConfig({ cwd: dir, env: { FLOWLENS_COLLECTOR_IPFIX_LISTEN: 'nowhere' } }));
-  assert.deepEqual(got, ['collector.ipfix.listen @ environment FLOWLENS_COLLECTOR_IPFIX_LISTEN: expected "host:port" or "[ipv6]:port", got "nowhere"']);
+  assert.deepEqual(got, [
+    'collector.ipfix.listen @ environment FLOWLENS_COLLECTOR_IPFIX_LISTEN: expected "host:port" or "[ipv6]:port", got "nowhere"',
+  ]);
 });
 
 test('several listen addresses, IPv6 in brackets', () => {

@@ -40,7 +40,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): { config: Config; sour
     doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
-        doc.errors.map((e) => ({ key: '', where: `${file} line ${e.linePos?.[0].line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })),
+        doc.errors.map((e) => ({
+          key: '',
+          where: `${file} line ${e.linePos?.[0].line ?? '?'}`,
+          message: e.message.split('\n')[0] ?? e.message,
+        })),
       );
     }
   } else if (explicit) {
@@ -98,7 +102,10 @@ function lineOf(doc: Document, lines: LineCounter, path: string[]): number | und
  * Other FLOWLENS_ variables (FLOWLENS_API_TOKEN, ...) are not configuration keys.
  * Returns key path -> variable name, for error messages.
  */
-function applyEnvironment(target: Record<string, unknown>, env: Record<string, string | undefined>): Map<string, string> {
+function applyEnvironment(
+  target: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): Map<string, string> {
   const byName = new Map<string, string[]>();
   for (const path of leafPaths(configSchema, [])) byName.set(path.join('').toLowerCase(), path);
   const applied = new Map<string, string>();
@@ -109,7 +116,9 @@ function applyEnvironment(target: Record<string, unknown>, env: Record<string, s
     let node = target;
     for (const seg of path.slice(0, -1)) {
       const next = node[seg];
-      node = (next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (node[seg] = {})) as Record<string, unknown>;
+      node = (
+        next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (node[seg] = {})
+      ) as Record<string, unknown>;
     }
     node[path.at(-1)!] = envValue(value);
     applied.set(path.join('.'), name);
@@ -127,7 +136,9 @@ function envValue(value: string): unknown {
   }
 }
 
-type AnySchema = { _zod: { def: { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema> } } };
+type AnySchema = {
+  _zod: { def: { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema> } };
+};
 
 function leafPaths(schema: unknown, prefix: string[]): string[][] {
   let s = schema as AnySchema;

@@ -2,28 +2,28 @@ import { z } from 'zod';
 import { parseDuration, parseListen, parseSize, type ListenAddress } from './units.ts';
 
 /** A listener: "host:port", a list of them, or "" (switched off). */
-const listen = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v, ctx): ListenAddress[] => {
-    const list = (Array.isArray(v) ? v : [v]).filter((s) => s !== '');
-    const out: ListenAddress[] = [];
-    for (const s of list) {
-      const a = parseListen(s);
-      if (!a) ctx.addIssue({ code: 'custom', message: `expected "host:port" or "[ipv6]:port", got "${s}"` });
-      else out.push(a);
-    }
-    return out;
-  });
+const listen = z.union([z.string(), z.array(z.string())]).transform((v, ctx): ListenAddress[] => {
+  const list = (Array.isArray(v) ? v : [v]).filter((s) => s !== '');
+  const out: ListenAddress[] = [];
+  for (const s of list) {
+    const a = parseListen(s);
+    if (!a) ctx.addIssue({ code: 'custom', message: `expected "host:port" or "[ipv6]:port", got "${s}"` });
+    else out.push(a);
+  }
+  return out;
+});
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);
-  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration like "90s" or "72h", got "${v}"` });
+  if (ms === undefined)
+    ctx.addIssue({ code: 'custom', message: `expected a duration like "90s" or "72h", got "${v}"` });
   return ms ?? 0;
 });
 
 const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const b = parseSize(v);
-  if (b === undefined) ctx.addIssue({ code: 'custom', message: `expected a size like "512MiB" or "10GiB", got "${v}"` });
+  if (b === undefined)
+    ctx.addIssue({ code: 'custom', message: `expected a size like "512MiB" or "10GiB", got "${v}"` });
   return b ?? 0;
 });
 
@@ -70,7 +70,9 @@ export const configSchema = z.strictObject({
           database: z.string().min(1).default('flowlens'),
         })
         .prefault({}),
-      retention: z.strictObject({ maxAge: duration.prefault('72h'), maxDisk: size.prefault('10GiB') }).prefault({}),
+      retention: z
+        .strictObject({ maxAge: duration.prefault('72h'), maxDisk: size.prefault('10GiB') })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -1,6 +1,13 @@
 /** Parsers for the human units configuration uses ("72h", "10GiB", "0.0.0.0:2055"). */
 
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DURATION_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 const SIZE_BYTES: Record<string, number> = {
   b: 1,
   kb: 1e3,

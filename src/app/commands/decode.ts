@@ -1,4 +1,10 @@
-import { createFlowDecoder, sniffFormat, type DecodeErrorKind, type ExportFormat } from '../../decode/index.ts';
+import type { Writable } from 'node:stream';
+import {
+  createFlowDecoder,
+  sniffFormat,
+  type DecodeErrorKind,
+  type ExportFormat,
+} from '../../decode/index.ts';
 import { CaptureFileError, readUdpDatagrams } from '../../ingest/file/index.ts';
 import { csvHeader, formatRecordLine, type RecordFormat } from '../../schema/record-format.ts';
 import { createLineWriter } from './output.ts';
@@ -23,7 +29,7 @@ export interface DecodeSummary {
 export async function runDecode(
   files: string[],
   format: RecordFormat,
-  io: { stdout: NodeJS.WritableStream & import('node:stream').Writable; stderr: NodeJS.WritableStream },
+  io: { stdout: Writable; stderr: Writable },
 ): Promise<DecodeSummary> {
   if (files.length === 0) throw new UsageError('decode needs at least one capture file');
   const decoder = createFlowDecoder();
@@ -38,7 +44,8 @@ export async function runDecode(
     lostDatagrams: 0,
   };
   const addErrors = (errors: Partial<Record<DecodeErrorKind, number>>): void => {
-    for (const [k, n] of Object.entries(errors)) s.errors[k as DecodeErrorKind] = (s.errors[k as DecodeErrorKind] ?? 0) + n;
+    for (const [k, n] of Object.entries(errors))
+      s.errors[k as DecodeErrorKind] = (s.errors[k as DecodeErrorKind] ?? 0) + n;
   };
   if (format === 'csv') await out.write(csvHeader());
   let lastMs = 0;
@@ -76,8 +83,13 @@ export async function runDecode(
 }
 
 function formatSummary(s: DecodeSummary): string {
-  const dg = Object.entries(s.datagrams).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-  const errs = Object.entries(s.errors).map(([k, n]) => `${k} ${n}`).join(', ');
+  const dg = Object.entries(s.datagrams)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const errs = Object.entries(s.errors)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     `flowlens decode: ${s.files} file(s), ${Object.values(s.datagrams).reduce((a, b) => a + b, 0)} datagrams (${dg || 'none'})`,
     `${s.skippedDatagrams} other UDP datagrams skipped, ${s.records} records`,

@@ -19,10 +19,11 @@ export function createLineWriter(out: Writable): LineWriter {
     if (!buf || closed) return;
     const chunk = buf;
     buf = '';
-    if (!out.write(chunk)) await new Promise<void>((resolve) => {
-      out.once('drain', resolve);
-      out.once('error', resolve);
-    });
+    if (!out.write(chunk))
+      await new Promise<void>((resolve) => {
+        out.once('drain', resolve);
+        out.once('error', resolve);
+      });
   };
   return {
     write(s) {

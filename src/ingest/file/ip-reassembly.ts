@@ -29,7 +29,9 @@ export function createReassembler(limits: ReassemblyLimits = DEFAULT_LIMITS): Re
   let dropped = 0;
   const sweep = (nowMs: number): void => {
     for (const [k, p] of pending) {
-      if (nowMs - p.firstMs > limits.timeoutMs) (dropped += p.parts.length), pending.delete(k);
+      if (nowMs - p.firstMs <= limits.timeoutMs) continue;
+      dropped += p.parts.length;
+      pending.delete(k);
     }
   };
   return {

@@ -26,13 +26,44 @@ for (const rel of FILES) {
     if (!tshark) return;
     const file = sharedCapture(rel);
     // tshark reassembles IP fragments by default; udp.length is the whole datagram's.
-    const out = execFileSync(tshark, ['-r', file, '-Y', 'udp && !icmp && !icmpv6', '-T', 'fields', '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'udp.length', '-e', 'frame.time_epoch', '-E', 'occurrence=f'], { encoding: 'utf8' });
-    const want = out.trim().split('\n').filter(Boolean).map((l) => {
-      const [sp, dp, len, ts] = l.split('\t');
-      return { srcPort: Number(sp), dstPort: Number(dp), len: Number(len) - 8, tsMs: Math.round(Number(ts) * 1000) };
-    });
+    const out = execFileSync(
+      tshark,
+      [
+        '-r',
+        file,
+        '-Y',
+        'udp && !icmp && !icmpv6',
+        '-T',
+        'fields',
+        '-e',
+        'udp.srcport',
+        '-e',
+        'udp.dstport',
+        '-e',
+        'udp.length',
+        '-e',
+        'frame.time_epoch',
+        '-E',
+        'occurrence=f',
+      ],
+      { encoding: 'utf8' },
+    );
+    const want = out
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [sp, dp, len, ts] = l.split('\t');
+        return {
+          srcPort: Number(sp),
+          dstPort: Number(dp),
+          len: Number(len) - 8,
+          tsMs: Math.round(Number(ts) * 1000),
+        };
+      });
     const got = [];
-    for await (const d of readUdpDatagrams(file)) got.push({ srcPort: d.srcPort, dstPort: d.dstPort, len: d.payload.length, tsMs: Math.round(d.tsMs) });
+    for await (const d of readUdpDatagrams(file))
+      got.push({ srcPort: d.srcPort, dstPort: d.dstPort, len: d.payload.length, tsMs: Math.round(d.tsMs) });
     assert.ok(want.length > 0);
     assert.deepEqual(got, want);
   });
@@ -42,8 +73,15 @@ test('frames and timestamps of a pcapng file match tshark', async (t) => {
   const tshark = requireTool(t, 'tshark');
   if (!tshark) return;
   const file = sharedCapture('mixed_voip_retrans/rtp.pcapng');
-  const out = execFileSync(tshark, ['-r', file, '-T', 'fields', '-e', 'frame.cap_len', '-e', 'frame.len', '-e', 'frame.time_epoch'], { encoding: 'utf8' });
-  const want = out.trim().split('\n').map((l) => l.split('\t').map(Number));
+  const out = execFileSync(
+    tshark,
+    ['-r', file, '-T', 'fields', '-e', 'frame.cap_len', '-e', 'frame.len', '-e', 'frame.time_epoch'],
+    { encoding: 'utf8' },
+  );
+  const want = out
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t').map(Number));
   const got: number[][] = [];
   for await (const p of readPackets(file)) got.push([p.data.length, p.origLen, p.tsMs]);
   assert.equal(got.length, want.length);

@@ -36,7 +36,8 @@ export async function detectCaptureFormat(path: string): Promise<'pcap' | 'pcapn
     const le = b.readUInt32LE(0);
     const be = b.readUInt32BE(0);
     if (le === PCAPNG_SHB) return 'pcapng';
-    if ([PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(le) || [PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(be)) return 'pcap';
+    if ([PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(le) || [PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(be))
+      return 'pcap';
     throw new CaptureFileError(`${path}: not a pcap or pcapng file`);
   } finally {
     await fh.close();
@@ -104,7 +105,8 @@ async function* parsePcap(src: AsyncGenerator<Uint8Array>): AsyncGenerator<Captu
     const frac = v.getUint32(4, le);
     const capLen = v.getUint32(8, le);
     const origLen = v.getUint32(12, le);
-    if (capLen > MAX_BLOCK_BYTES) throw new CaptureFileError(`corrupt pcap record (captured length ${capLen})`);
+    if (capLen > MAX_BLOCK_BYTES)
+      throw new CaptureFileError(`corrupt pcap record (captured length ${capLen})`);
     if (!(await fill(w, src, 16 + capLen))) return;
     const data = w.buf.slice(w.pos + 16, w.pos + 16 + capLen);
     w.pos += 16 + capLen;
@@ -156,7 +158,7 @@ async function* parsePcapng(src: AsyncGenerator<Uint8Array>): AsyncGenerator<Cap
 function parseInterfaceBlock(body: DataView, le: boolean): PcapngInterface {
   const iface: PcapngInterface = { linkType: body.getUint16(0, le), ticksPerSecond: 1e6 };
   // Options start after linktype(2) reserved(2) snaplen(4).
-  for (let o = 8; o + 4 <= body.byteLength; ) {
+  for (let o = 8; o + 4 <= body.byteLength;) {
     const code = body.getUint16(o, le);
     const olen = body.getUint16(o + 2, le);
     if (code === 0) break;

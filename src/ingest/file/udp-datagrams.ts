@@ -75,7 +75,12 @@ function fromIpv6(ip: Uint8Array, tsMs: number, r: Reassembler): UdpDatagram | u
   let next = ip[6]!;
   let o = 40;
   let frag: { offset: number; more: boolean; id: number } | undefined;
-  while (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DEST_OPTS || next === IPV6_FRAGMENT) {
+  while (
+    next === IPV6_HOP_BY_HOP ||
+    next === IPV6_ROUTING ||
+    next === IPV6_DEST_OPTS ||
+    next === IPV6_FRAGMENT
+  ) {
     if (o + 8 > end) return undefined;
     if (next === IPV6_FRAGMENT) {
       const fo = v.getUint16(o + 2);
@@ -103,5 +108,12 @@ function fromUdp(udp: Uint8Array, srcAddr: string, dstAddr: string, tsMs: number
   const len = v.getUint16(4);
   // A zero length is legal for IPv6 jumbograms; otherwise trust the smaller of the two.
   const end = len >= 8 ? Math.min(len, udp.length) : udp.length;
-  return { tsMs, srcAddr, dstAddr, srcPort: v.getUint16(0), dstPort: v.getUint16(2), payload: udp.slice(8, end) };
+  return {
+    tsMs,
+    srcAddr,
+    dstAddr,
+    srcPort: v.getUint16(0),
+    dstPort: v.getUint16(2),
+    payload: udp.slice(8, end),
+  };
 }

@@ -38,7 +38,9 @@ const DRAIN_MAX_MS = 3000;
 
 export function createUdpListener(opts: UdpListenerOptions): UdpListener {
   const v6 = isIPv6(opts.address.host);
-  const text = v6 ? `[${opts.address.host}]:${opts.address.port}` : `${opts.address.host}:${opts.address.port}`;
+  const text = v6
+    ? `[${opts.address.host}]:${opts.address.port}`
+    : `${opts.address.host}:${opts.address.port}`;
   let socket: Socket | undefined;
   let lastMessageMs = 0;
   return {

@@ -72,6 +72,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       return;
     }
     queued[w]!++;
+    metrics.queued.set({ worker: String(w) }, queued[w]!);
     sent += batch.count;
     metrics.batches.inc({ worker: String(w) });
     const msg: ToWorker = { t: 'batch', batch };
@@ -82,6 +83,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     switch (m.t) {
       case 'done':
         queued[w]!--;
+        metrics.queued.set({ worker: String(w) }, queued[w]!);
         decoded += m.datagrams;
         break;
       case 'stats':
@@ -124,7 +126,11 @@ export function createCollector(deps: CollectorDeps): Collector {
   };
 
   const makeListeners = (): UdpListener[] => {
-    const keys = [['netflow', config.netflow], ['ipfix', config.ipfix], ['sflow', config.sflow]] as const;
+    const keys = [
+      ['netflow', config.netflow],
+      ['ipfix', config.ipfix],
+      ['sflow', config.sflow],
+    ] as const;
     return keys.flatMap(([key, l]) =>
       l.listen.map((address) =>
         createUdpListener({
@@ -157,7 +163,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       }
       const ports = listeners.map((l) => l.port());
       metrics.setSocketDropsSource(() => readSocketDrops(ports));
-      flushTimer = clock.setInterval(() => builders.forEach((_, w) => send(w)), Math.max(1, config.batchMaxDelay));
+      flushTimer = clock.setInterval(
+        () => builders.forEach((_, w) => send(w)),
+        Math.max(1, config.batchMaxDelay),
+      );
       log.info({ listeners: listeners.map((l) => l.name), workers: n }, 'collector listening');
     },
     async stop() {
@@ -178,13 +187,19 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
     async recent(limit) {
       const parts = await Promise.all(
-        workers.map((w) => new Promise<FlowRecord[]>((resolve) => {
-          const id = ++reqId;
-          waiters.set(id, resolve);
-          w.postMessage({ t: 'recent', id, limit } satisfies ToWorker);
-        })),
+        workers.map(
+          (w) =>
+            new Promise<FlowRecord[]>((resolve) => {
+              const id = ++reqId;
+              waiters.set(id, resolve);
+              w.postMessage({ t: 'recent', id, limit } satisfies ToWorker);
+            }),
+        ),
       );
-      return parts.flat().sort((a, b) => (b.end ?? 0) - (a.end ?? 0)).slice(0, limit);
+      return parts
+        .flat()
+        .sort((a, b) => (b.end ?? 0) - (a.end ?? 0))
+        .slice(0, limit);
     },
     exporters: () => exporters.list(),
     listeners: () => listeners.map((l) => ({ name: l.name, port: l.port() })),
@@ -210,7 +225,9 @@ async function stopWorker(w: Worker): Promise<void> {
 
 function listStateFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => /^templates-w\d+\.json$/.test(f)).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => /^templates-w\d+\.json$/.test(f))
+      .map((f) => join(dir, f));
   } catch {
     return [];
   }

@@ -216,3 +216,32 @@ test('several decode workers share exporters and lose nothing', async () => {
     await svc.stop();
   }
 });
+
+test('data whose template never comes is held, then counted as expired for its exporter', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-serve-'));
+  const svc = makeService(dir, { FLOWLENS_COLLECTOR_TEMPLATE_HOLD: '100ms' });
+  await svc.start();
+  try {
+    await send(port(svc, 'collector.netflow'), await payloads('netflow_ipfix/data.pcap'));
+    await svc.collector.settle();
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_errors_total', {
+        exporter: '127.0.0.1',
+        kind: 'template_missing',
+      }),
+      1,
+    );
+    let expired = 0;
+    for (let i = 0; i < 100 && expired === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      expired = await counter(svc.registry, 'flowlens_collector_errors_total', {
+        exporter: '127.0.0.1',
+        kind: 'pending_expired',
+      });
+    }
+    assert.equal(expired, 1);
+    assert.equal(await counter(svc.registry, 'flowlens_collector_records_total'), 0);
+  } finally {
+    await svc.stop();
+  }
+});

@@ -30,8 +30,8 @@ export interface FlowDecoder {
    * throws. Unrecognised bytes count 'unknown_format'.
    */
   decode(datagram: Uint8Array, ctx: DatagramContext, format?: ExportFormat): DispatchedOutput;
-  /** Expires data held for templates that never came. */
-  expire(nowMs: number): DecodeOutput;
+  /** Expires data held for templates that never came (counted per exporter too). */
+  expire(nowMs: number): DecodeOutput & { expiredByExporter: Map<string, number> };
   /** Template and sampler state to persist across restarts. */
   saveState(): unknown;
   loadState(state: unknown): void;

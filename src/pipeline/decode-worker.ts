@@ -33,7 +33,12 @@ function saveState(): void {
     writeFileSync(`${init.saveStateTo}.tmp`, JSON.stringify(decoder.saveState()));
     renameSync(`${init.saveStateTo}.tmp`, init.saveStateTo);
   } catch (err) {
-    post({ t: 'log', level: 'warn', msg: 'template state not saved', fields: { file: init.saveStateTo, err: String(err) } });
+    post({
+      t: 'log',
+      level: 'warn',
+      msg: 'template state not saved',
+      fields: { file: init.saveStateTo, err: String(err) },
+    });
   }
 }
 
@@ -46,7 +51,8 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
     ctx.receivedMs = batch.receivedMs[i]!;
     const out = decoder.decode(bytes.subarray(batch.offsets[i]!, batch.offsets[i + 1]!), ctx);
     for (const r of out.records) {
-      if (r.samplingRate === undefined && init.defaultSamplingRate > 1) r.samplingRate = init.defaultSamplingRate;
+      if (r.samplingRate === undefined && init.defaultSamplingRate > 1)
+        r.samplingRate = init.defaultSamplingRate;
       ring.push(r);
     }
     stats.addDatagram(ctx.exporter, out.format, out, ctx.receivedMs);
@@ -55,11 +61,15 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
 }
 
 function report(): void {
-  const expired = decoder.expire(Date.now());
-  if (Object.keys(expired.errors).length > 0) stats.addExpired('(held data)', expired, Date.now());
-  for (const r of expired.records) ring.push(r);
+  stats.addExpired(decoder.expire(Date.now()).expiredByExporter);
   const s = decoder.netflow.stats();
-  post({ t: 'stats', deltas: stats.drain(), templates: s.templates, pending: s.pending, ringPushed: ring.pushed });
+  post({
+    t: 'stats',
+    deltas: stats.drain(),
+    templates: s.templates,
+    pending: s.pending,
+    ringPushed: ring.pushed,
+  });
 }
 
 const statsTimer = setInterval(report, init.statsIntervalMs);

@@ -25,7 +25,18 @@ export class ExporterStats {
     const key = `${type}|${exporter}`;
     let d = this.deltas.get(key);
     if (!d) {
-      d = { exporter, type, datagrams: 0, records: 0, bytes: 0, packets: 0, lostRecords: 0, lostDatagrams: 0, errors: {}, lastSeenMs: nowMs };
+      d = {
+        exporter,
+        type,
+        datagrams: 0,
+        records: 0,
+        bytes: 0,
+        packets: 0,
+        lostRecords: 0,
+        lostDatagrams: 0,
+        errors: {},
+        lastSeenMs: nowMs,
+      };
       this.deltas.set(key, d);
     }
     d.lastSeenMs = nowMs;
@@ -46,10 +57,12 @@ export class ExporterStats {
     this.addErrors(d, out.errors);
   }
 
-  /** Adds errors found outside a datagram (held data expiring). */
-  addExpired(exporter: string, out: DecodeOutput, nowMs: number): void {
-    const d = this.entry(exporter, 'unknown', nowMs);
-    this.addErrors(d, out.errors);
+  /** Adds held data that expired without its template (found outside any datagram). */
+  addExpired(byExporter: Map<string, number>): void {
+    for (const [exporter, n] of byExporter) {
+      const d = this.deltas.get(`unknown|${exporter}`) ?? this.entry(exporter, 'unknown', 0);
+      d.errors.pending_expired = (d.errors.pending_expired ?? 0) + n;
+    }
   }
 
   private addErrors(d: ExporterDelta, errors: DecodeOutput['errors']): void {

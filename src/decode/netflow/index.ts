@@ -31,8 +31,11 @@ export interface NetflowDecoderOptions {
 export interface NetflowDecoder {
   /** Decodes a v5, v9 or v10 (IPFIX) datagram; never throws, whatever the bytes. */
   decode(datagram: Uint8Array, ctx: DatagramContext): DecodeOutput;
-  /** Drops held data older than holdMs (counted 'pending_expired' in the returned errors). */
-  expire(nowMs: number): DecodeOutput;
+  /**
+   * Drops held data older than holdMs (counted 'pending_expired' in the
+   * returned errors, and per exporter in `expiredByExporter`).
+   */
+  expire(nowMs: number): DecodeOutput & { expiredByExporter: Map<string, number> };
   /** JSON-serialisable template + sampler state, for persistence across restarts. */
   saveState(): NetflowState;
   /** Merges a state saved by saveState; validates it and ignores whatever does not fit. */
@@ -60,10 +63,12 @@ export function createNetflowDecoder(opts: NetflowDecoderOptions = {}): NetflowD
   return {
     decode: (datagram, ctx) => decodeDatagram(env, datagram, ctx),
     expire(nowMs) {
-      const out: DecodeOutput = { records: [], errors: {} };
-      for (const ex of env.reg.exporters.values()) {
+      const out = { records: [], errors: {}, expiredByExporter: new Map<string, number>() };
+      for (const [exporter, ex] of env.reg.exporters) {
         const n = expirePending(ex, nowMs, limits.holdMs);
-        if (n > 0) countError(out.errors, 'pending_expired', n);
+        if (n === 0) continue;
+        countError(out.errors, 'pending_expired', n);
+        out.expiredByExporter.set(exporter, n);
       }
       return out;
     },

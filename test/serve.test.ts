@@ -245,3 +245,26 @@ test('data whose template never comes is held, then counted as expired for its e
     await svc.stop();
   }
 });
+
+test('listeners on IPv6 addresses see IPv6 exporters by their own address', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-serve-'));
+  const svc = makeService(dir, { FLOWLENS_COLLECTOR_SFLOW_LISTEN: '[::1]:0' });
+  await svc.start();
+  try {
+    const s = createSocket({ type: 'udp6', ipv6Only: true });
+    const sflowPort = port(svc, 'collector.sflow');
+    for (const d of await payloads('sflow/data-1140.pcap')) {
+      await new Promise<void>((resolve, reject) =>
+        s.send(d, sflowPort, '::1', (e) => (e ? reject(e) : resolve())),
+      );
+    }
+    s.close();
+    await svc.collector.settle();
+    assert.equal(
+      await counter(svc.registry, 'flowlens_collector_records_total', { exporter: '::1', type: 'sflow5' }),
+      5,
+    );
+  } finally {
+    await svc.stop();
+  }
+});

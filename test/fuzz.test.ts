@@ -34,7 +34,8 @@ async function corpus(): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const dir of ['netflow_ipfix', 'netflow_ipfix_vendor_wrapped', 'sflow']) {
     for (const f of readdirSync(sharedCapture(dir)).sort()) {
-      for await (const d of readUdpDatagrams(sharedCapture(`${dir}/${f}`))) if (sniffFormat(d.payload, true)) out.push(d.payload);
+      for await (const d of readUdpDatagrams(sharedCapture(`${dir}/${f}`)))
+        if (sniffFormat(d.payload, true)) out.push(d.payload);
     }
   }
   return out;
@@ -68,7 +69,8 @@ function mutate(base: Uint8Array, kind: Mutation, rnd: () => number): { input: U
     }
     case 'inflate_count': {
       if (version === 5) v.setUint16(2, 31 + Math.floor(rnd() * 65_000));
-      else if (version === 0 && b.length >= 28) v.setUint32(v.getUint32(4) === 2 ? 36 : 24, 0xffffffff - Math.floor(rnd() * 100));
+      else if (version === 0 && b.length >= 28)
+        v.setUint32(v.getUint32(4) === 2 ? 36 : 24, 0xffffffff - Math.floor(rnd() * 100));
       else return { input: b, broken: false };
       return { input: b, broken: true };
     }
@@ -76,7 +78,7 @@ function mutate(base: Uint8Array, kind: Mutation, rnd: () => number): { input: U
       // Rewrite every set id to a random data-set id or template-set id.
       if (version !== 9 && version !== 10) return mutate(base, 'flip', rnd);
       const setStart = version === 9 ? 20 : 16;
-      for (let o = setStart; o + 4 <= b.length; ) {
+      for (let o = setStart; o + 4 <= b.length;) {
         const len = v.getUint16(o + 2);
         v.setUint16(o, rnd() < 0.2 ? Math.floor(rnd() * 4) : 256 + Math.floor(rnd() * 65_280));
         if (len < 4) break;
@@ -100,7 +102,10 @@ const errorCount = (o: DecodeOutput): number => Object.values(o.errors).reduce((
 test('a million mutated datagrams: no throw, bounded state and memory, broken input counted', async () => {
   const bases = await corpus();
   assert.ok(bases.length > 400, `corpus has ${bases.length} datagrams`);
-  const decoder = createFlowDecoder({ netflow: { maxTemplatesPerExporter: 256, maxPendingPerExporter: 64 }, sflow: {} });
+  const decoder = createFlowDecoder({
+    netflow: { maxTemplatesPerExporter: 256, maxPendingPerExporter: 64 },
+    sflow: {},
+  });
   const rnd = prng(20261121);
   const kinds: Mutation[] = ['flip', 'truncate', 'inflate_length', 'inflate_count', 'template_id', 'splice'];
   const uncounted: Record<string, number> = {};

@@ -23,7 +23,17 @@ export function createExporterTable(max = 10_000) {
         let s = table.get(d.exporter);
         if (!s) {
           if (table.size >= max) evictOldest(table);
-          s = { exporter: d.exporter, types: [], datagrams: 0, records: 0, lostRecords: 0, lostDatagrams: 0, templateMisses: 0, errors: {}, lastSeenMs: 0 };
+          s = {
+            exporter: d.exporter,
+            types: [],
+            datagrams: 0,
+            records: 0,
+            lostRecords: 0,
+            lostDatagrams: 0,
+            templateMisses: 0,
+            errors: {},
+            lastSeenMs: 0,
+          };
           table.set(d.exporter, s);
         }
         if (d.type !== 'unknown' && !s.types.includes(d.type)) s.types.push(d.type);
@@ -32,7 +42,8 @@ export function createExporterTable(max = 10_000) {
         s.lostRecords += d.lostRecords;
         s.lostDatagrams += d.lostDatagrams;
         s.templateMisses += d.errors.template_missing ?? 0;
-        for (const [k, n] of Object.entries(d.errors)) s.errors[k as DecodeErrorKind] = (s.errors[k as DecodeErrorKind] ?? 0) + n;
+        for (const [k, n] of Object.entries(d.errors))
+          s.errors[k as DecodeErrorKind] = (s.errors[k as DecodeErrorKind] ?? 0) + n;
         s.lastSeenMs = Math.max(s.lastSeenMs, d.lastSeenMs);
       }
     },

@@ -17,9 +17,7 @@ export interface DecodeWorkerInit {
 
 /** Receiving thread -> worker. */
 export type ToWorker =
-  | { t: 'batch'; batch: DatagramBatch }
-  | { t: 'recent'; id: number; limit: number }
-  | { t: 'stop' };
+  { t: 'batch'; batch: DatagramBatch } | { t: 'recent'; id: number; limit: number } | { t: 'stop' };
 
 /** Worker -> receiving thread. */
 export type FromWorker =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enrichConfigSchema } from '../enrich/config.ts';
 import { parseDuration, parseListen, parseSize, type ListenAddress } from './units.ts';
 
 /** A listener: "host:port", a list of them, or "" (switched off). */
@@ -71,10 +72,27 @@ export const configSchema = z.strictObject({
         })
         .prefault({}),
       retention: z
-        .strictObject({ maxAge: duration.prefault('72h'), maxDisk: size.prefault('10GiB') })
+        .strictObject({
+          /** Raw flows are kept this long. */
+          maxAge: duration.prefault('72h'),
+          /** The whole store (database and log) stays under this; the oldest flows go first. */
+          maxDisk: size.prefault('10GiB'),
+          /** 1-minute rollups are kept this long. */
+          maxAge1m: duration.prefault('30d'),
+          /** 1-hour rollups are kept this long. */
+          maxAge1h: duration.prefault('400d'),
+        })
         .prefault({}),
+      /** Collected flows are written at least this often (a crash loses at most this much). */
+      flushInterval: duration.prefault('1s'),
+      /** ...or as soon as this many are waiting. */
+      flushRows: z.int().min(1).max(10_000_000).default(250_000),
+      /** Flows waiting beyond this many are dropped and counted (the store cannot keep up). */
+      maxQueuedRows: z.int().min(1).max(100_000_000).default(5_000_000),
     })
     .prefault({}),
+  /** Enrichment: applications, GeoIP/AS, host names, MAC vendors (src/enrich/config.ts). */
+  enrich: enrichConfigSchema.prefault({}),
 });
 
 /** The validated configuration, with units resolved (ms, bytes, address lists). */

@@ -62,6 +62,15 @@ export interface FlowRecord {
   outOfOrder?: number;
   lost?: number;
   jitterUs?: number;
+  /** Meter: OR of the TCP flags the responder sent (tcpFlags is the initiator's). */
+  reverseTcpFlags?: number;
+  /** Meter: TCP segments advertising a zero window (Wireshark tcp.analysis.zero_window), both directions. */
+  zeroWindows?: number;
+  /** Meter: handshake RTT split at the probe: SYN -> SYN/ACK (server side) and SYN/ACK -> ACK (client side). */
+  serverRttUs?: number;
+  clientRttUs?: number;
+  /** Meter: first request payload of the initiator -> first response payload of the responder. */
+  appResponseUs?: number;
   /** Application id as the exporter sent it (IANA IE 95, e.g. NBAR "13:453"). */
   appId?: string;
   appProto?: string;
@@ -72,6 +81,17 @@ export interface FlowRecord {
   dstAsName?: string;
   srcHost?: string;
   dstHost?: string;
+  /** Label of a private or special range (RFC 1918 "private", "cgnat", "loopback", ...) instead of a country. */
+  srcScope?: string;
+  dstScope?: string;
+  /** MAC vendor from the IEEE registries; "randomised" for locally administered addresses. */
+  srcVendor?: string;
+  dstVendor?: string;
+  /** Server name the client asked for (TLS/QUIC SNI, HTTP Host, DNS query). */
+  serverName?: string;
+  /** JA4 TLS client fingerprint (FoxIO). */
+  ja4?: string;
+  httpUserAgent?: string;
   /**
    * Enterprise-specific (PEN) and otherwise unmapped fields, kept by number:
    * key `"<pen>.<ie>"` (e.g. `"9.12232"`), value a number when the field is

@@ -60,6 +60,18 @@ export const FLOW_FIELDS = [
   'dstAsName',
   'srcHost',
   'dstHost',
+  'reverseTcpFlags',
+  'zeroWindows',
+  'serverRttUs',
+  'clientRttUs',
+  'appResponseUs',
+  'srcScope',
+  'dstScope',
+  'srcVendor',
+  'dstVendor',
+  'serverName',
+  'ja4',
+  'httpUserAgent',
 ] as const satisfies readonly (keyof FlowRecord)[];
 
 /** Output formats of `decode` and `meter`. */

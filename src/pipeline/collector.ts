@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock, Timer } from '../common/clock.ts';
@@ -34,9 +34,15 @@ export interface CollectorDeps {
   clock: Clock;
   log: Logger;
   metrics: CollectorMetrics;
+  /** A port to the flow store for each decode worker; absent stores nothing. */
+  connectStore?: () => MessagePort;
 }
 
 const STATS_INTERVAL_MS = 250;
+/** Flows per columnar batch to the store: big enough to amortise a message, small enough to stay in cache. */
+const STORE_BATCH_ROWS = 8192;
+/** A partial batch goes to the store after this long (well under the store's flush interval). */
+const STORE_BATCH_MAX_DELAY_MS = 100;
 const STOP_TIMEOUT_MS = 10_000;
 const WORKER_URL = new URL('./decode-worker.ts', import.meta.url);
 
@@ -114,8 +120,14 @@ export function createCollector(deps: CollectorDeps): Collector {
       loadStateFrom: stateFiles,
       saveStateTo: deps.stateDir ? join(deps.stateDir, `templates-w${i}.json`) : undefined,
       statsIntervalMs: STATS_INTERVAL_MS,
+      storePort: deps.connectStore?.(),
+      storeBatchRows: STORE_BATCH_ROWS,
+      storeBatchMaxDelayMs: STORE_BATCH_MAX_DELAY_MS,
     };
-    const w = new Worker(WORKER_URL, { workerData: init });
+    const w = new Worker(WORKER_URL, {
+      workerData: init,
+      transferList: init.storePort ? [init.storePort] : [],
+    });
     w.on('message', (m: FromWorker) => onMessage(i, m));
     w.on('error', (err) => log.error({ err, worker: i }, 'decode worker failed'));
     await new Promise<void>((resolve, reject) => {

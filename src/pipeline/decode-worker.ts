@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFlowDecoder } from '../decode/index.ts';
+import { createStoreProducer } from '../store/index.ts';
 import { ExporterStats } from './exporter-stats.ts';
 import { FlowRing } from './flow-ring.ts';
 import type { DecodeWorkerInit, FromWorker, ToWorker } from './messages.ts';
@@ -16,6 +17,13 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 const decoder = createFlowDecoder({ netflow: { holdMs: init.holdMs } });
 const ring = new FlowRing(init.ringCapacity);
+const store = init.storePort
+  ? createStoreProducer(init.storePort, {
+      batchRows: init.storeBatchRows,
+      maxDelayMs: init.storeBatchMaxDelayMs,
+      now: Date.now,
+    })
+  : undefined;
 const stats = new ExporterStats();
 
 for (const file of init.loadStateFrom) {
@@ -54,6 +62,7 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
       if (r.samplingRate === undefined && init.defaultSamplingRate > 1)
         r.samplingRate = init.defaultSamplingRate;
       ring.push(r);
+      store?.add(r);
     }
     stats.addDatagram(ctx.exporter, out.format, out, ctx.receivedMs);
   }
@@ -73,6 +82,9 @@ function report(): void {
 }
 
 const statsTimer = setInterval(report, init.statsIntervalMs);
+const storeTimer = store
+  ? setInterval(() => store.tick(), Math.max(1, init.storeBatchMaxDelayMs / 2))
+  : undefined;
 /** Templates are saved now and then too, so a crash loses little. */
 const SAVE_STATE_INTERVAL_MS = 60_000;
 const saveTimer = setInterval(saveState, SAVE_STATE_INTERVAL_MS);
@@ -91,6 +103,8 @@ port.on('message', (m: ToWorker) => {
       clearInterval(saveTimer);
       report();
       saveState();
+      clearInterval(storeTimer);
+      store?.end();
       post({ t: 'stopped' });
       port.close();
       break;

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import type { DatagramBatch } from './batch.ts';
 import type { ExporterDelta } from './exporter-stats.ts';
@@ -13,6 +14,11 @@ export interface DecodeWorkerInit {
   /** Where this worker saves its template state on stop and periodically. */
   saveStateTo: string | undefined;
   statsIntervalMs: number;
+  /** Port to the store worker (transferred); undefined stores nothing. */
+  storePort: MessagePort | undefined;
+  /** Rows per columnar batch sent to the store, and the longest a partial batch waits. */
+  storeBatchRows: number;
+  storeBatchMaxDelayMs: number;
 }
 
 /** Receiving thread -> worker. */

@@ -1,0 +1,162 @@
+/**
+ * The query engine: flow search, top-N, time series, reports and
+ * comparisons, rendered for the runner's dialect. Sums are scaled by the
+ * sampling rate (bytes, packets); `flows` counts flow records.
+ */
+import type { FlowRecord } from '../schema/flow-record.ts';
+import { FIELDS } from '../schema/fields.ts';
+import type { QueryRunner, ResultColumn, SumMetric } from '../store/index.ts';
+import {
+  compareRanges,
+  report,
+  type CompareQuery,
+  type CompareResult,
+  type ReportQuery,
+  type ReportResult,
+} from './report.ts';
+import { checkCount, dimension, prepare, QueryError, SUM_RESULT, sumColumns, type QueryBase } from './sql.ts';
+import { autoStep } from './time.ts';
+
+/** `query flows`: matching records, newest first unless sorted otherwise. */
+export interface FlowsQuery extends QueryBase {
+  readonly limit?: number;
+  readonly offset?: number;
+  /** A field name; descending unless `asc`. */
+  readonly sort?: { readonly field: string; readonly asc?: boolean };
+}
+
+/** A page of flows and how many match in all. */
+export interface FlowsResult {
+  total: number;
+  records: FlowRecord[];
+}
+
+/** `query top`: the top values of one dimension. */
+export interface TopQuery extends QueryBase {
+  readonly dimension: string;
+  readonly metric?: SumMetric;
+  readonly limit?: number;
+}
+
+/** A row of top-N (contracts.md: key, bytes, packets, flows). */
+export interface TopRow {
+  key: unknown;
+  bytes: number;
+  packets: number;
+  flows: number;
+}
+
+/** `query series`: totals per time bucket. */
+export interface SeriesQuery extends QueryBase {
+  /** Bucket width; automatic when absent (query/time.ts autoStep). */
+  readonly stepMs?: number;
+}
+
+/** Buckets of a series, every bucket of the range present (zeros included). */
+export interface SeriesResult {
+  stepMs: number;
+  table: string;
+  points: { t: number; bytes: number; packets: number; flows: number }[];
+}
+
+/** Every query, over one runner. */
+export interface QueryEngine {
+  flows(q: FlowsQuery): Promise<FlowsResult>;
+  /** The rows of a flow search as they stream out (no limit unless given). */
+  streamFlows(q: FlowsQuery): AsyncIterable<FlowRecord[]>;
+  top(q: TopQuery): Promise<TopRow[]>;
+  series(q: SeriesQuery): Promise<SeriesResult>;
+  report(q: ReportQuery): Promise<ReportResult>;
+  compare(q: CompareQuery): Promise<CompareResult>;
+}
+
+export interface QueryEngineDeps {
+  runner: QueryRunner;
+  /** For relative times and retention checks. */
+  now: () => number;
+}
+
+const MAX_LIMIT = 1_000_000;
+
+/** Record columns of a flow search: every field (times as epoch ms). */
+const RECORD_COLUMNS: ResultColumn[] = FIELDS.map((f) => ({ name: f.name, kind: f.kind }));
+
+/** Creates the engine; it holds no resources of its own. */
+export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
+  const { runner } = deps;
+  const d = runner.dialect;
+
+  const flowsSql = (q: FlowsQuery, paged: boolean): { sql: string; where: string; from: string } => {
+    const p = prepare(runner, q, { nowMs: deps.now(), rawOnly: true });
+    const cols = FIELDS.map((f) =>
+      f.kind === 'time' ? `${d.epochMs(d.ident(f.name))} AS ${d.ident(f.name)}` : d.ident(f.name),
+    );
+    const sortField = q.sort?.field ?? 'time';
+    if (sortField !== 'time' && !FIELDS.some((f) => f.name === sortField))
+      throw new QueryError(`cannot sort by "${sortField}"`);
+    const dir = q.sort?.asc ? 'ASC' : 'DESC';
+    // Tie-breakers keep pages stable when many flows share the sort key.
+    const ties = ['time', 'srcAddr', 'dstAddr', 'srcPort', 'dstPort', 'bytes'].filter((n) => n !== sortField);
+    const order = [`${d.ident(sortField)} ${dir}`, ...ties.map((n) => `${d.ident(n)} ${dir}`)].join(', ');
+    let sql = `SELECT ${cols.join(', ')} FROM ${p.from} WHERE ${p.where} ORDER BY ${order}`;
+    if (paged || q.limit !== undefined) sql += ` LIMIT ${checkCount('limit', q.limit ?? 100, MAX_LIMIT)}`;
+    if (q.offset) sql += ` OFFSET ${checkCount('offset', q.offset, Number.MAX_SAFE_INTEGER)}`;
+    return { sql, where: p.where, from: p.from };
+  };
+
+  return {
+    async flows(q) {
+      const { sql, where, from } = flowsSql(q, true);
+      const [rows, count] = await Promise.all([
+        runner.all(sql, RECORD_COLUMNS),
+        runner.all(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, [{ name: 'n', kind: 'number' }]),
+      ]);
+      return { total: Number(count[0]?.['n'] ?? 0), records: rows as unknown as FlowRecord[] };
+    },
+    async *streamFlows(q) {
+      for await (const rows of runner.stream(flowsSql(q, false).sql, RECORD_COLUMNS))
+        yield rows as unknown as FlowRecord[];
+    },
+    async top(q) {
+      const dim = dimension(q.dimension);
+      const metric = q.metric ?? 'bytes';
+      const p = prepare(runner, q, { nowMs: deps.now(), groupBy: [dim] });
+      const sql =
+        `SELECT ${d.ident(dim.name)} AS ${d.ident('key')}, ${sumColumns(d, p.plan)} FROM ${p.from} WHERE ${p.where} ` +
+        `GROUP BY ${d.ident(dim.name)} ORDER BY ${d.ident(metric)} DESC, ${d.ident('key')} ` +
+        `LIMIT ${checkCount('limit', q.limit ?? 10, MAX_LIMIT)}`;
+      const rows = await runner.all(sql, [{ name: 'key', kind: dim.kind }, ...SUM_RESULT]);
+      return rows.map((r) => ({
+        key: r['key'] ?? null,
+        bytes: Number(r['bytes'] ?? 0),
+        packets: Number(r['packets'] ?? 0),
+        flows: Number(r['flows'] ?? 0),
+      }));
+    },
+    async series(q) {
+      const stepMs = q.stepMs ?? autoStep(q.range);
+      if (!Number.isSafeInteger(stepMs) || stepMs <= 0)
+        throw new QueryError('step must be a positive duration');
+      if ((q.range.toMs - q.range.fromMs) / stepMs > MAX_LIMIT)
+        throw new QueryError('too many buckets: use a larger step');
+      const p = prepare(runner, q, { nowMs: deps.now(), stepMs });
+      const t = d.bucketMs(d.ident('time'), stepMs);
+      const sql = `SELECT ${t} AS ${d.ident('t')}, ${sumColumns(d, p.plan)} FROM ${p.from} WHERE ${p.where} GROUP BY ${d.ident('t')} ORDER BY ${d.ident('t')}`;
+      const rows = await runner.all(sql, [{ name: 't', kind: 'number' }, ...SUM_RESULT]);
+      const byT = new Map(rows.map((r) => [Number(r['t']), r]));
+      const points: SeriesResult['points'] = [];
+      for (let t = Math.floor(q.range.fromMs / stepMs) * stepMs; t < q.range.toMs; t += stepMs) {
+        const r = byT.get(t);
+        points.push({
+          t,
+          bytes: Number(r?.['bytes'] ?? 0),
+          packets: Number(r?.['packets'] ?? 0),
+          flows: Number(r?.['flows'] ?? 0),
+        });
+      }
+      return { stepMs, table: p.plan.table, points };
+    },
+    report: (q) => report(runner, deps.now(), q),
+    compare: (q) => compareRanges(runner, deps.now(), q),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Columnar batch -> DuckDB appender, 2048 rows (one vector) at a time. Fixed
+ * width columns and validity masks are copied as memory (the batch already
+ * has DuckDB's layout); strings are assigned per non-null row from the
+ * batch dictionary; lists write their entries and child values.
+ */
+import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import type { ColumnarBatch, ColumnData } from '../columnar/batch.ts';
+import { STORE_COLUMNS, rowBytes, storageOf, type Storage } from '../columnar/layout.ts';
+
+/** DuckDB's vector size: rows per data chunk. */
+const CHUNK_ROWS = 2048;
+
+/** Appends batches to one appender, reusing one data chunk. */
+export interface ChunkAppender {
+  append(batch: ColumnarBatch): void;
+}
+
+/** `types` are the appender's column types (in STORE_COLUMNS order). */
+export function createChunkAppender(appender: DuckDBAppender): ChunkAppender {
+  const types: DuckDBType[] = [];
+  for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
+  if (types.length !== STORE_COLUMNS.length)
+    throw new Error(`appender has ${types.length} columns, the store ${STORE_COLUMNS.length}`);
+  const storages = STORE_COLUMNS.map((c) => storageOf(c.kind));
+  return {
+    append(batch) {
+      for (let off = 0; off < batch.rows; off += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, batch.rows - off);
+        // A fresh chunk each time: DuckDB keeps list children and strings per chunk.
+        const chunk = DuckDBDataChunk.create(types);
+        chunk.rowCount = n;
+        for (let c = 0; c < storages.length; c++) {
+          const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
+          fillVector(vec, storages[c]!, batch.columns[c]!, off, n);
+        }
+        appender.appendDataChunk(chunk);
+      }
+    },
+  };
+}
+
+function fillVector(vec: duckdb.Vector, s: Storage, col: ColumnData, off: number, n: number): void {
+  const validWords = Math.ceil(n / 64) * 8;
+  duckdb.vector_ensure_validity_writable(vec);
+  duckdb.copy_data_to_vector_validity(vec, 0, buf(col.valid), col.valid.byteOffset + off / 8, validWords);
+  switch (s.t) {
+    case 'u8':
+    case 'u16':
+    case 'words':
+    case 'f64': {
+      const w = rowBytes(s);
+      duckdb.copy_data_to_vector(vec, 0, buf(col.data), col.data.byteOffset + off * w, n * w);
+      return;
+    }
+    case 'dict': {
+      const dict = col.dict ?? [];
+      for (let i = 0; i < n; i++) {
+        const row = off + i;
+        if ((col.valid[row >>> 3]! & (1 << (row & 7))) === 0) continue;
+        duckdb.vector_assign_string_element(vec, i, dict[col.data[row]!]!);
+      }
+      return;
+    }
+    case 'list':
+      fillList(vec, col, off, n);
+      return;
+  }
+}
+
+function fillList(vec: duckdb.Vector, col: ColumnData, off: number, n: number): void {
+  const entries = col.entries!;
+  // Child values of these rows: from the first row's offset to the last's end.
+  let first = -1;
+  let end = 0;
+  const rebased = new Uint32Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const row = off + i;
+    if ((col.valid[row >>> 3]! & (1 << (row & 7))) === 0) continue;
+    const at = entries[row * 4]!;
+    const len = entries[row * 4 + 2]!;
+    if (first < 0) first = at;
+    rebased[i * 4] = at - first;
+    rebased[i * 4 + 2] = len;
+    end = at + len;
+  }
+  duckdb.copy_data_to_vector(vec, 0, rebased.buffer, 0, rebased.byteLength);
+  const count = first < 0 ? 0 : end - first;
+  duckdb.list_vector_reserve(vec, count);
+  duckdb.list_vector_set_size(vec, count);
+  if (count === 0) return;
+  const child = duckdb.list_vector_get_child(vec);
+  duckdb.copy_data_to_vector(child, 0, buf(col.data), col.data.byteOffset + first * 4, count * 4);
+}
+
+const buf = (a: ArrayBufferView): ArrayBuffer => a.buffer as ArrayBuffer;

@@ -1,0 +1,100 @@
+/**
+ * DuckDB tables and migrations. The schema version lives in the database;
+ * on open, each migration newer than it runs in its own transaction, then
+ * any column the field table has gained is added, so a database written by
+ * an older FlowLens opens up to date.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { STORE_COLUMNS, type StoreColumn } from '../columnar/layout.ts';
+import { RAW_TABLE, ROLLUP_COLUMNS, ROLLUP_DIMENSIONS, ROLLUPS } from '../tables.ts';
+import { duckdbDialect as d } from './dialect.ts';
+
+/** Rows waiting for a flush: a connection-local table the appender fills. */
+export const STAGING_TABLE = 'flowlens_staging';
+
+const columnsDdl = (cols: readonly StoreColumn[]): string =>
+  cols.map((c) => `${d.ident(c.name)} ${d.columnType(c)}`).join(', ');
+
+/** CREATE TABLE of the raw flows. */
+export function rawTableDdl(name = RAW_TABLE, temp = false): string {
+  return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS ${d.ident(name)} (${columnsDdl(STORE_COLUMNS)})`;
+}
+
+/** CREATE TABLE of a rollup. */
+export function rollupTableDdl(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(name)} (${columnsDdl(ROLLUP_COLUMNS)})`;
+}
+
+/** INSERT of a rollup's buckets from the raw rows of `from`. */
+export function rollupInsertSql(rollup: string, resolutionMs: number, from: string): string {
+  const dims = ROLLUP_DIMENSIONS.map((c) => d.ident(c.name)).join(', ');
+  const rate = `coalesce("samplingRate", 1)`;
+  const bucket = `epoch_ms(epoch_ms("time") // ${resolutionMs} * ${resolutionMs})`;
+  return (
+    `INSERT INTO ${d.ident(rollup)} SELECT ${bucket}, ${dims}, ` +
+    `sum("bytes" * ${rate}), sum("packets" * ${rate}), count(*) ` +
+    `FROM ${d.ident(from)} GROUP BY ALL`
+  );
+}
+
+interface Migration {
+  version: number;
+  why: string;
+  statements: () => string[];
+}
+
+/** Append-only: a released migration never changes; a new one gets the next version. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    why: 'raw flows and the 1 minute / 1 hour rollups',
+    statements: () => [rawTableDdl(), ...ROLLUPS.map((r) => rollupTableDdl(r.name))],
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+/** Brings the database up to date; returns the versions applied. */
+export async function migrate(c: DuckDBConnection): Promise<number[]> {
+  await c.run('CREATE TABLE IF NOT EXISTS flowlens_schema (version INTEGER NOT NULL, applied TIMESTAMP)');
+  const r = await c.runAndReadAll('SELECT coalesce(max(version), 0) FROM flowlens_schema');
+  const current = Number(r.getRows()[0]?.[0] ?? 0);
+  if (current > SCHEMA_VERSION)
+    throw new Error(`database schema ${current} is newer than this FlowLens (${SCHEMA_VERSION})`);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const s of m.statements()) await c.run(s);
+      await c.run(`INSERT INTO flowlens_schema VALUES (${m.version}, now())`);
+      await c.run('COMMIT');
+    } catch (err) {
+      await c.run('ROLLBACK');
+      throw new Error(`migration ${m.version} (${m.why}) failed`, { cause: err });
+    }
+    applied.push(m.version);
+  }
+  await addMissingColumns(c, RAW_TABLE, STORE_COLUMNS);
+  for (const r of ROLLUPS) await addMissingColumns(c, r.name, ROLLUP_COLUMNS);
+  return applied;
+}
+
+/** Fields added to the field table after a database was created become new nullable columns. */
+async function addMissingColumns(
+  c: DuckDBConnection,
+  table: string,
+  cols: readonly StoreColumn[],
+): Promise<void> {
+  const r = await c.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${d.string(table)}`,
+  );
+  const have = new Set(r.getRows().map((row) => String(row[0])));
+  for (const col of cols) {
+    if (have.has(col.name)) continue;
+    // Old rows get NULL: the field was unknown when they were written.
+    const type = d.columnType({ ...col, required: false });
+    await c.run(`ALTER TABLE ${d.ident(table)} ADD COLUMN ${d.ident(col.name)} ${type}`);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The tables every engine keeps: raw flows, and rollups at coarser time
+ * resolutions holding only low-cardinality dimensions (field table `rollup`)
+ * with sums already scaled by the sampling rate. Queries pick the smallest
+ * table that can answer (query/planner.ts).
+ */
+import { STORE_COLUMNS, type StoreColumn } from './columnar/layout.ts';
+
+/** The raw flow table. */
+export const RAW_TABLE = 'flows';
+
+/** Metrics every table can sum: bytes and packets scaled by the sampling rate, and flow records. */
+export type SumMetric = 'bytes' | 'packets' | 'flows';
+
+/** The metrics of SumMetric, in column order. */
+export const SUM_METRICS: readonly SumMetric[] = ['bytes', 'packets', 'flows'];
+
+/** A rollup table. */
+export interface RollupDef {
+  readonly name: string;
+  /** Bucket width; `time` is the start of the bucket. */
+  readonly resolutionMs: number;
+}
+
+/** Rollups, finest first. */
+export const ROLLUPS: readonly RollupDef[] = [
+  { name: 'flows_1m', resolutionMs: 60_000 },
+  { name: 'flows_1h', resolutionMs: 3_600_000 },
+];
+
+/** Dimensions a rollup keeps. */
+export const ROLLUP_DIMENSIONS: readonly StoreColumn[] = STORE_COLUMNS.filter((c) => c.field?.rollup);
+
+/** The columns of a rollup table: bucket time, dimensions, then the pre-scaled sums. */
+export const ROLLUP_COLUMNS: readonly StoreColumn[] = [
+  STORE_COLUMNS[0]!,
+  ...ROLLUP_DIMENSIONS,
+  ...SUM_METRICS.map((m) => ({ name: m, kind: 'u64' as const, field: undefined, required: true })),
+];

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
+ * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
+ * BENCH_METER_FLOWS override), one after the other on this machine. Prints
+ * packets per second for each and flowlens' ratio to nfpcapd (target >= 1.5).
+ */
+import { createSocket } from 'node:dgram';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../common/child-process.ts';
+import { writeSyntheticPcap } from './synthetic-pcap.ts';
+
+const PACKETS = Number(process.env['BENCH_METER_PACKETS'] ?? 1_000_000);
+const FLOWS = Number(process.env['BENCH_METER_FLOWS'] ?? 200_000);
+const TIMEOUT_MS = 600_000;
+
+interface Result {
+  tool: string;
+  seconds: number;
+  note: string;
+}
+
+async function timed(tool: string, fn: () => Promise<string>): Promise<Result> {
+  const t0 = process.hrtime.bigint();
+  const note = await fn();
+  return { tool, seconds: Number(process.hrtime.bigint() - t0) / 1e9, note };
+}
+
+/** softflowd exports NetFlow v9 to a local UDP sink we count. */
+async function runSoftflowd(pcap: string): Promise<string> {
+  const sink = createSocket('udp4');
+  let datagrams = 0;
+  sink.on('message', () => datagrams++);
+  await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  const port = sink.address().port;
+  try {
+    await runCommand('softflowd', ['-r', pcap, '-n', `127.0.0.1:${port}`, '-v', '9', '-d'], TIMEOUT_MS);
+    return `${datagrams} NetFlow v9 datagrams`;
+  } finally {
+    sink.close();
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'flowlens-bench-meter-'));
+try {
+  const pcap = join(dir, 'synthetic.pcap');
+  const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS);
+  console.log(`synthetic capture: ${n} packets, ${FLOWS} flows (${pcap})`);
+  const results: Result[] = [];
+  results.push(
+    await timed('flowlens meter', async () => {
+      const out = await runCommand(
+        process.execPath,
+        [new URL('flowlens-meter.ts', import.meta.url).pathname, pcap],
+        TIMEOUT_MS,
+      );
+      return `${(JSON.parse(out) as { flows: number }).flows} flows`;
+    }),
+  );
+  results.push(
+    await timed('nfpcapd', async () => {
+      await runCommand('nfpcapd', ['-r', pcap, '-w', dir], TIMEOUT_MS);
+      return 'nfcapd file';
+    }),
+  );
+  results.push(await timed('softflowd', () => runSoftflowd(pcap)));
+  const pps = (r: Result): number => n / r.seconds;
+  const nf = results.find((r) => r.tool === 'nfpcapd');
+  console.log('| tool | seconds | packets/s | vs nfpcapd | output |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const r of results)
+    console.log(
+      `| ${r.tool} | ${r.seconds.toFixed(2)} | ${Math.round(pps(r)).toLocaleString('en')} | ${nf ? (pps(r) / pps(nf)).toFixed(2) : '-'} | ${r.note} |`,
+    );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,92 @@
+import {
+  meterCarrier,
+  STEP_DONE,
+  STEP_ETHERNET,
+  STEP_ETHERTYPE,
+  STEP_IP,
+  STEP_MPLS,
+  STEP_PPP,
+  type Cursor,
+} from './cursor.ts';
+import { decodeEthernet, decodeEtherType, decodeMpls, decodePpp, startLinkLayer } from './layer2.ts';
+import { decodeIp } from './network.ts';
+import { createPacketView, resetPacketView, type PacketStatus, type PacketView } from './packet-view.ts';
+
+/** Layers walked per packet at most (tags, labels and tunnels each count one). */
+const MAX_STEPS = 64;
+
+/** Decodes frames into one reused PacketView. */
+export interface PacketDecoder {
+  /** The view every `decode` fills (the same object each time). */
+  readonly view: PacketView;
+  /**
+   * Decodes one captured frame of `linkType`, bytes `start` to `end` of
+   * `data` (default: all), into `view`; offsets in the view are into `data`.
+   * Never throws: a frame that cannot be decoded returns why.
+   */
+  decode(linkType: number, data: Uint8Array, start?: number, end?: number): PacketStatus;
+  /** The frame of the last `decode` (the view's offsets point into it). */
+  lastFrame(): Uint8Array;
+}
+
+/** A decoder with its own view and cursor; not shared between threads or reentrant calls. */
+export function createPacketDecoder(): PacketDecoder {
+  const view = createPacketView();
+  const c: Cursor = {
+    b: new Uint8Array(0),
+    off: 0,
+    end: 0,
+    ipEnd: 0,
+    etherType: 0,
+    tags: 0,
+    depth: 0,
+    carrierProto: 0,
+    carrierSrcPort: 0,
+    carrierDstPort: 0,
+    carrierBytes: 0,
+    status: 'ok',
+    v: view,
+  };
+  return {
+    view,
+    lastFrame: () => c.b,
+    decode(linkType, data, start = 0, end = data.length) {
+      resetPacketView(view);
+      c.b = data;
+      c.off = start;
+      c.end = end;
+      c.ipEnd = end;
+      c.tags = 0;
+      c.depth = 0;
+      c.status = 'truncated';
+      let step = startLinkLayer(c, linkType);
+      for (let n = 0; step !== STEP_DONE; n++) {
+        if (n >= MAX_STEPS) return 'malformed';
+        step = runStep(c, step);
+      }
+      const status = c.status as PacketStatus;
+      if (status === 'non_ip' && c.depth > 0 && view.outerFamily !== 0) {
+        meterCarrier(c);
+        return 'ok';
+      }
+      return status;
+    },
+  };
+}
+
+function runStep(c: Cursor, step: number): number {
+  switch (step) {
+    case STEP_ETHERNET:
+      return decodeEthernet(c);
+    case STEP_ETHERTYPE:
+      return decodeEtherType(c);
+    case STEP_IP:
+      return decodeIp(c);
+    case STEP_PPP:
+      return decodePpp(c);
+    case STEP_MPLS:
+      return decodeMpls(c);
+    default:
+      return STEP_DONE;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Packet decoding for the flow meter: captured frames -> one reused
+ * PacketView (layer 2, the inner IP 5-tuple, TCP fields, tunnel fields),
+ * allocation-free and never throwing.
+ */
+/** The decoder: `createPacketDecoder().decode(linkType, bytes)` fills `.view` and returns a status. */
+export { createPacketDecoder, type PacketDecoder } from './decode-packet.ts';
+/** The decoded packet, the statuses, and the closed list of tunnel types with their codes. */
+export {
+  TUNNEL_TYPES,
+  TUNNEL_NONE,
+  TUNNEL_GTP_C,
+  TUNNEL_VXLAN,
+  TUNNEL_GENEVE,
+  MAX_KEPT_MPLS_LABELS,
+  type PacketView,
+  type PacketStatus,
+  type TunnelType,
+} from './packet-view.ts';
+/** Hash helpers the flow table shares with the fragment hash. */
+export { mix32, fmix32, u16, u32 } from './bytes.ts';

@@ -1,0 +1,92 @@
+/**
+ * The flow table's storage: one typed array per field ("columns"), indexed by
+ * flow slot (times the field's width). Grown by doubling up to the bound, so
+ * memory follows the number of flows rather than the configured maximum.
+ */
+
+type Ctor =
+  | Float64ArrayConstructor
+  | Uint32ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint16ArrayConstructor
+  | Uint8ArrayConstructor;
+
+/** Column name -> [element type, elements per flow]. Directional columns hold [initiator, responder]. */
+const LAYOUT = {
+  /** Canonical key: endpoint A address (4 words) then endpoint B (4 words). */
+  keyAddr: [Uint32Array, 8],
+  /** portA << 16 | portB */
+  keyPorts: [Uint32Array, 1],
+  /** proto | family << 8 | outerFamily << 12 | tunnelType << 16 | initiatorIsB << 24 */
+  keyMeta: [Uint32Array, 1],
+  keyVlan: [Uint16Array, 1],
+  keyScope: [Uint32Array, 1],
+  hash: [Uint32Array, 1],
+  gen: [Uint32Array, 1],
+  /** FLAG_* bits */
+  state: [Uint8Array, 1],
+  bytes: [Float64Array, 2],
+  packets: [Uint32Array, 2],
+  first: [Float64Array, 1],
+  last: [Float64Array, 1],
+  tcpFlags: [Uint8Array, 2],
+  tos: [Uint8Array, 1],
+  icmp: [Uint16Array, 1],
+  /** initiator's source and destination MAC, as 48-bit numbers */
+  mac: [Float64Array, 2],
+  /** vlan, outerVlan, etherType */
+  l2: [Uint16Array, 3],
+  mpls: [Uint32Array, 3],
+  mplsCount: [Uint8Array, 1],
+  tunnelId: [Uint32Array, 1],
+  /** outer source then outer destination as the initiator's first packet had them */
+  outerAddr: [Uint32Array, 8],
+  /** TCP analysis per direction (Wireshark's tcp_analyze_sequence_number state) */
+  nextSeq: [Uint32Array, 2],
+  lastAck: [Uint32Array, 2],
+  window: [Uint32Array, 2],
+  dupAcks: [Uint16Array, 2],
+  /** per direction: last segment was a keep-alive (1) / zero-window probe (2) */
+  lastSegment: [Uint8Array, 2],
+  nextSeqTime: [Float64Array, 2],
+  lastAckTime: [Float64Array, 2],
+  /** retransmissions, out-of-order, lost (previous segment not captured), zero windows */
+  quality: [Uint32Array, 4],
+  /** most recent SYN, SYN/ACK, and the first ACK after them */
+  handshake: [Float64Array, 3],
+  /** first request payload time, application response time (ms, -1 unknown) */
+  app: [Float64Array, 2],
+  appLabel: [Uint16Array, 1],
+  /** LRU list by last packet, and list by start (active timeout) */
+  lruPrev: [Int32Array, 1],
+  lruNext: [Int32Array, 1],
+  agePrev: [Int32Array, 1],
+  ageNext: [Int32Array, 1],
+} as const satisfies Record<string, readonly [Ctor, number]>;
+
+type Layout = typeof LAYOUT;
+/** The columns, each the typed array its layout names. */
+export type FlowColumns = { -readonly [K in keyof Layout]: InstanceType<Layout[K][0]> };
+
+/** Bytes one flow slot takes in the columns (without the hash index). */
+export const BYTES_PER_SLOT = Object.values(LAYOUT).reduce((n, [c, w]) => n + c.BYTES_PER_ELEMENT * w, 0);
+
+/** New columns for `capacity` slots, keeping the first slots of `old` when given. */
+export function allocateColumns(capacity: number, old?: FlowColumns): FlowColumns {
+  const cols: Record<string, unknown> = {};
+  for (const [name, [ctor, width]] of Object.entries(LAYOUT)) {
+    const a = new ctor(capacity * width);
+    const prev = old?.[name as keyof FlowColumns];
+    if (prev) a.set(prev as never);
+    cols[name] = a;
+  }
+  return cols as FlowColumns;
+}
+
+/** state bits */
+export const FLAG_FIN_INITIATOR = 1;
+export const FLAG_FIN_RESPONDER = 2;
+export const FLAG_RST = 4;
+export const FLAG_CLOSED = 8;
+export const FLAG_INSPECTED_INITIATOR = 16;
+export const FLAG_INSPECTED_RESPONDER = 32;

@@ -1,0 +1,136 @@
+/**
+ * The flow table: open addressing (linear probing, backward-shift deletion)
+ * over an Int32Array of slot numbers, keyed by a numeric hash of the
+ * canonical (direction-free) key; the flows themselves live in typed-array
+ * columns (flow-columns.ts). Two intrusive doubly-linked lists order the
+ * slots by last packet (idle expiry, eviction) and by start (active timeout).
+ */
+import { allocateColumns, type FlowColumns } from './flow-columns.ts';
+
+const INITIAL_CAPACITY = 1024;
+const NONE = -1;
+
+/** Slot storage, index and lists. Keys are compared by the caller (`matches`). */
+export interface FlowTable {
+  cols: FlowColumns;
+  readonly size: number;
+  /** Slot whose hash is `hash` and for which `matches(slot)` holds, or -1. */
+  find(hash: number, matches: (slot: number) => boolean): number;
+  /** A fresh slot indexed under `hash`, or -1 when the table holds maxFlows already. */
+  insert(hash: number): number;
+  remove(slot: number): void;
+  /** Least recently seen slot, and oldest started slot (-1 when empty). */
+  lruHead(): number;
+  ageHead(): number;
+  /** Moves `slot` to the most-recently-seen end; `restartAge` also to the newest end of the age list. */
+  touch(slot: number): void;
+  restartAge(slot: number): void;
+}
+
+/** A table holding at most `maxFlows` flows. */
+export function createFlowTable(maxFlows: number): FlowTable {
+  let capacity = Math.min(INITIAL_CAPACITY, maxFlows);
+  let cols = allocateColumns(capacity);
+  let index = new Int32Array(indexSizeFor(capacity));
+  let mask = index.length - 1;
+  let used = 0; // slots ever handed out (high-water mark)
+  let size = 0;
+  const free: number[] = [];
+  const lru = { head: NONE, tail: NONE };
+  const age = { head: NONE, tail: NONE };
+
+  const grow = (): void => {
+    capacity = Math.min(capacity * 2, maxFlows);
+    cols = allocateColumns(capacity, cols);
+    table.cols = cols;
+    index = new Int32Array(indexSizeFor(capacity));
+    mask = index.length - 1;
+    for (let s = 0; s < used; s++) if (cols.gen[s]! & 1) place(s);
+  };
+  const place = (slot: number): void => {
+    let i = cols.hash[slot]! & mask;
+    while (index[i] !== 0) i = (i + 1) & mask;
+    index[i] = slot + 1;
+  };
+  const unlink = (prev: Int32Array, next: Int32Array, l: { head: number; tail: number }, s: number): void => {
+    const p = prev[s]!;
+    const n = next[s]!;
+    if (p === NONE) l.head = n;
+    else next[p] = n;
+    if (n === NONE) l.tail = p;
+    else prev[n] = p;
+  };
+  const append = (prev: Int32Array, next: Int32Array, l: { head: number; tail: number }, s: number): void => {
+    prev[s] = l.tail;
+    next[s] = NONE;
+    if (l.tail === NONE) l.head = s;
+    else next[l.tail] = s;
+    l.tail = s;
+  };
+
+  const table: FlowTable = {
+    cols,
+    get size() {
+      return size;
+    },
+    find(hash, matches) {
+      for (let i = hash & mask; ; i = (i + 1) & mask) {
+        const s = index[i]!;
+        if (s === 0) return NONE;
+        if (cols.hash[s - 1] === hash && matches(s - 1)) return s - 1;
+      }
+    },
+    insert(hash) {
+      if (size >= maxFlows) return NONE;
+      let slot = free.pop();
+      if (slot === undefined) {
+        if (used >= capacity) grow();
+        slot = used++;
+      }
+      size++;
+      cols.hash[slot] = hash;
+      cols.gen[slot] = (cols.gen[slot]! + 1) | 1; // odd = in use
+      place(slot);
+      append(cols.lruPrev, cols.lruNext, lru, slot);
+      append(cols.agePrev, cols.ageNext, age, slot);
+      return slot;
+    },
+    remove(slot) {
+      let i = cols.hash[slot]! & mask;
+      while (index[i] !== slot + 1) i = (i + 1) & mask;
+      // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
+      for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+        const want = cols.hash[index[j]! - 1]! & mask;
+        const between = i <= j ? want > i && want <= j : want > i || want <= j;
+        if (between) continue;
+        index[i] = index[j]!;
+        i = j;
+      }
+      index[i] = 0;
+      unlink(cols.lruPrev, cols.lruNext, lru, slot);
+      unlink(cols.agePrev, cols.ageNext, age, slot);
+      cols.gen[slot] = cols.gen[slot]! + 1; // even = free
+      free.push(slot);
+      size--;
+    },
+    lruHead: () => lru.head,
+    ageHead: () => age.head,
+    touch(slot) {
+      if (lru.tail === slot) return;
+      unlink(cols.lruPrev, cols.lruNext, lru, slot);
+      append(cols.lruPrev, cols.lruNext, lru, slot);
+    },
+    restartAge(slot) {
+      unlink(cols.agePrev, cols.ageNext, age, slot);
+      append(cols.agePrev, cols.ageNext, age, slot);
+    },
+  };
+  return table;
+}
+
+/** A power of two at least twice the capacity: probe sequences stay short. */
+function indexSizeFor(capacity: number): number {
+  let n = 2;
+  while (n < capacity * 2) n *= 2;
+  return n;
+}

@@ -93,6 +93,37 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Enrichment: applications, GeoIP/AS, host names, MAC vendors (src/enrich/config.ts). */
   enrich: enrichConfigSchema.prefault({}),
+  /** Live capture (one dumpcap per interface) and packet recordings; docs/adr/0002-live-capture-dumpcap.md. */
+  capture: z
+    .strictObject({
+      interfaces: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            /** BPF (libpcap) filter; "" captures everything. */
+            filter: z.string().default(''),
+            snaplen: z.int().min(64).max(262_144).default(262_144),
+            promiscuous: z.boolean().default(true),
+            /** `ip netns` namespace of the interface (tests, special setups; needs root). */
+            netns: z.string().min(1).optional(),
+          }),
+        )
+        .default([]),
+      /** dumpcap binary: a name looked up in PATH, or a path. */
+      dumpcap: z.string().min(1).default('dumpcap'),
+      recording: z
+        .strictObject({
+          /** null: "<storage.path>/recordings". */
+          path: z.string().min(1).nullable().default(null),
+          maxDisk: size.prefault('2GiB'),
+          fileSize: size.prefault('100MiB'),
+          fileDuration: duration.prefault('1h'),
+          /** Recordings running at once; each gets maxDisk / maxRecordings as its ring. */
+          maxRecordings: z.int().min(1).max(64).default(4),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 /** The validated configuration, with units resolved (ms, bytes, address lists). */

@@ -95,7 +95,10 @@ describe('pmacctd nfprobe exports, decoded by flowlens decode and serve', () => 
           });
           try {
             const exit = await waitPmacctdExit(child, PMACCTD_TIMEOUT_MS);
-            assert.equal(exit.code, 0, `pmacctd exit\n${child.stderr()}`);
+            // pmacctd 1.7.7 exits 1 when its nfprobe plugin finishes the file before the
+            // core notices ("connection lost ... no more plugins active"): a shutdown race,
+            // not a failure. It must exit by itself, though; the exported data is checked below.
+            assert.ok(exit.code === 0 || exit.code === 1, `pmacctd exit ${exit.code}\n${child.stderr()}`);
           } finally {
             await child.stop('SIGKILL', 5_000);
           }

@@ -1,14 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createHttpApp } from '../api/index.ts';
+import { apiSecurityOptions, createHttpApp, readTls } from '../api/index.ts';
+import { authFilePath, createAuthStore, createSessionStore } from '../auth/index.ts';
+import { createEnricher } from '../enrich/index.ts';
+import { createClientMetrics, createLiveState } from '../live/index.ts';
+import { createRecorder } from '../ingest/recording/index.ts';
+import { createQueryEngine } from '../query/index.ts';
+import pkg from '../../package.json' with { type: 'json' };
 import type { Clock } from '../common/clock.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
 import { createCollector, type Collector } from '../pipeline/collector.ts';
 import { createCollectorMetrics } from '../pipeline/metrics.ts';
 import { ListenError } from '../ingest/udp/index.ts';
-import { createStoreHost, duckDbStoreConfig, type StoreHost } from '../store/index.ts';
+import { clickhouseStoreConfig, createStoreHost, duckDbStoreConfig, type StoreHost } from '../store/index.ts';
 
 /** The running service: every component, started in order and stopped in reverse. */
 export interface Service {
@@ -37,14 +43,13 @@ export function createService(deps: ServiceDeps): Service {
   collectDefaultMetrics({ register: registry, prefix: 'flowlens_' });
   const dataDir = resolve(deps.cwd, config.storage.path);
   const metrics = createCollectorMetrics(registry);
-  const store =
-    config.storage.engine === 'duckdb'
-      ? createStoreHost({
-          config: duckDbStoreConfig(config.storage, deps.cwd),
-          log: log.child({ component: 'store' }),
-          registry,
-        })
-      : undefined;
+  // storage.engine picks the writer inside the store worker; both take the same batches.
+  const store: StoreHost | undefined = createStoreHost({
+    config: duckDbStoreConfig(config.storage, deps.cwd),
+    ...(config.storage.engine === 'clickhouse' ? { clickhouse: clickhouseStoreConfig(config.storage) } : {}),
+    log: log.child({ component: 'store' }),
+    registry,
+  });
   const collector = createCollector({
     config: config.collector,
     stateDir: dataDir,
@@ -53,8 +58,52 @@ export function createService(deps: ServiceDeps): Service {
     metrics,
     ...(store ? { connectStore: () => store.connectProducer() } : {}),
   });
+  const live = createLiveState({ clock, config: config.live });
+  createClientMetrics({ registry, live, maxSeries: config.live.maxClientSeries });
+  collector.onLive((delta) => live.apply(delta));
   let ready = false;
-  const http = createHttpApp({ registry, log, health: () => ({ ready, listeners: collector.listeners() }) });
+  const auth = createAuthStore({
+    file: authFilePath(config, deps.cwd),
+    now: () => clock.now(),
+    envToken: process.env['FLOWLENS_API_TOKEN'],
+  });
+  const rec = config.capture.recording;
+  const recorder = createRecorder({
+    dir: rec.path ? resolve(deps.cwd, rec.path) : resolve(dataDir, 'recordings'),
+    ...{ maxDiskBytes: rec.maxDisk, fileSizeBytes: rec.fileSize, fileDurationMs: rec.fileDuration },
+    ...{ maxRecordings: rec.maxRecordings, dumpcapPath: config.capture.dumpcap, clock },
+    log: log.child({ component: 'recording' }),
+  });
+  const http = createHttpApp({
+    registry,
+    log,
+    health: () => ({ ready, listeners: collector.listeners() }),
+    ...(config.http.tls.cert ? { tls: readTls(config.http.tls, deps.cwd)! } : {}),
+    live,
+    api: {
+      clock,
+      log,
+      version: pkg.version,
+      storageEngine: config.storage.engine,
+      // ClickHouse: its runner queries over HTTP, not through the store worker (to be wired with that engine).
+      queries:
+        store && config.storage.engine === 'duckdb'
+          ? createQueryEngine({ runner: store.runner, now: () => clock.now() })
+          : undefined,
+      exporters: () => collector.exporters(),
+      recordings: recorder,
+      // Not started: attributions and the detector name need no databases loaded.
+      enrichment: createEnricher({ config: config.enrich, clock, log }),
+      stats: (q) => live.snapshot(q),
+      auth,
+      sessions: createSessionStore({
+        now: () => clock.now(),
+        maxAgeMs: config.http.sessions.maxAge,
+        idleMs: config.http.sessions.idleTimeout,
+      }),
+      security: apiSecurityOptions(config),
+    },
+  });
   let httpAddr: string | undefined;
   return {
     collector,
@@ -64,9 +113,20 @@ export function createService(deps: ServiceDeps): Service {
     async start() {
       mkdirSync(dataDir, { recursive: true });
       if (!store) throw new Error(`storage.engine "${config.storage.engine}" is not available yet`);
+      if (config.auth.bootstrapAdmin) {
+        const password = await auth.bootstrapAdmin();
+        // Shown this once; the first login must change it (docs/api.md).
+        if (password)
+          log.warn(
+            { user: 'admin', oneTimePassword: password },
+            'first start: log in as admin with this one-time password',
+          );
+      }
       await store.start();
       try {
+        await recorder.load();
         await collector.start();
+        live.start();
       } catch (err) {
         await store.stop();
         throw err;
@@ -78,6 +138,7 @@ export function createService(deps: ServiceDeps): Service {
         } catch (err) {
           await collector.stop();
           await store.stop();
+          await recorder.close();
           const e = err as NodeJS.ErrnoException;
           const why =
             e.code === 'EADDRINUSE'
@@ -92,9 +153,11 @@ export function createService(deps: ServiceDeps): Service {
     },
     async stop() {
       ready = false;
+      live.stop();
       await collector.stop();
       // After the collector: its decode workers send their last flows on stop.
       await store?.stop();
+      await recorder.close();
       await http.close();
       log.info('flowlens stopped');
     },

@@ -11,6 +11,8 @@ import { createFlowDecoder, sniffFormat } from '../../decode/index.ts';
 import { CaptureFileError, readUdpDatagrams } from '../../ingest/file/index.ts';
 import {
   createBatchBuilder,
+  clickhouseStoreConfig,
+  createClickhouseStore,
   createDuckDbStore,
   duckDbStoreConfig,
   type FlowStore,
@@ -42,13 +44,11 @@ const BATCH_ROWS = 50_000;
 export async function runImport(files: string[], opts: ImportOptions, io: ImportIo): Promise<ImportSummary> {
   if (files.length === 0) throw new UsageError('import needs at least one capture file');
   const { config } = loadConfig({ path: opts.config });
-  if (config.storage.engine !== 'duckdb')
-    throw new UsageError('import writes the embedded (duckdb) store only, for now');
-  const store = createDuckDbStore({
-    config: duckDbStoreConfig(config.storage, opts.cwd ?? process.cwd()),
-    clock: createSystemClock(),
-    log: createSilentLogger(),
-  });
+  const deps = { clock: createSystemClock(), log: createSilentLogger() };
+  const store: FlowStore =
+    config.storage.engine === 'clickhouse'
+      ? createClickhouseStore({ ...deps, config: clickhouseStoreConfig(config.storage) })
+      : createDuckDbStore({ ...deps, config: duckDbStoreConfig(config.storage, opts.cwd ?? process.cwd()) });
   try {
     await store.start();
   } catch (cause) {

@@ -19,11 +19,17 @@ export function createLineWriter(out: Writable): LineWriter {
     if (!buf || closed) return;
     const chunk = buf;
     buf = '';
-    if (!out.write(chunk))
-      await new Promise<void>((resolve) => {
-        out.once('drain', resolve);
-        out.once('error', resolve);
-      });
+    if (out.write(chunk)) return;
+    // Both listeners go once either fires, so long outputs don't pile up listeners.
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        out.off('drain', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.once('drain', done);
+      out.once('error', done);
+    });
   };
   return {
     write(s) {

@@ -1,5 +1,6 @@
 /**
- * `flowlens query top|flows|series`: reads the store directly (read-only).
+ * `flowlens query top|flows|series`: reads the store directly (read-only;
+ * ClickHouse with `storage.engine: clickhouse`, any number beside the writers).
  * A store held by a running server is reported as such (the server's API
  * answers queries once it exists). One JSON object per line on stdout.
  */
@@ -15,7 +16,14 @@ import {
   TimeError,
   type QueryBase,
 } from '../../query/index.ts';
-import { openDuckDbReader, StoreMissingError, tableRetention, type SumMetric } from '../../store/index.ts';
+import {
+  clickhouseStoreConfig,
+  openClickhouseReader,
+  openDuckDbReader,
+  StoreMissingError,
+  tableRetention,
+  type SumMetric,
+} from '../../store/index.ts';
 import { resolve } from 'node:path';
 import { UsageError } from './usage.ts';
 
@@ -51,10 +59,13 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
     throw new UsageError('--limit must be a positive integer');
   let reader;
   try {
-    reader = await openDuckDbReader(
-      resolve(opts.cwd ?? process.cwd(), config.storage.path),
-      tableRetention(config.storage),
-    );
+    reader =
+      config.storage.engine === 'clickhouse'
+        ? await openClickhouseReader(clickhouseStoreConfig(config.storage))
+        : await openDuckDbReader(
+            resolve(opts.cwd ?? process.cwd(), config.storage.path),
+            tableRetention(config.storage),
+          );
   } catch (err) {
     if (err instanceof StoreMissingError) throw new UsageError(err.message, { cause: err });
     if (err instanceof Error && 'code' in err && err.code === 'FLOWLENS_ERR_STORE_LOCKED')

@@ -1,0 +1,64 @@
+/** /api/v1/series: traffic per time bucket. */
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps.ts';
+import { engineOf, rangeOf, stepOf, type RangeParams } from '../params.ts';
+import { defineRoute, query } from '../route.ts';
+import { rangeQuery } from '../schemas.ts';
+
+const seriesSchema = {
+  type: 'object',
+  required: ['stepMs', 'points'],
+  properties: {
+    stepMs: { type: 'integer' },
+    table: { type: 'string', description: 'Table that answered (flows, flows_1m, flows_1h)' },
+    points: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['t', 'bytes', 'packets', 'flows'],
+        properties: {
+          t: { type: 'integer', description: 'Bucket start, epoch ms' },
+          bytes: { type: 'number' },
+          packets: { type: 'number' },
+          flows: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Registers the route. */
+export function seriesRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  defineRoute<{ Querystring: RangeParams & { step?: string } }>(
+    app,
+    deps,
+    {
+      method: 'GET',
+      url: '/api/v1/series',
+      role: 'viewer',
+      tags: ['traffic'],
+      summary: 'Time series',
+      description:
+        'Bytes, packets and flows per bucket; every bucket of the range is present (zeros included).',
+      querystring: query({
+        ...rangeQuery,
+        step: {
+          type: 'string',
+          pattern: '^\\d+(ms|s|m|h|d|w)$',
+          description: 'Bucket width ("5m"); automatic when absent',
+        },
+      }),
+      response: { 200: seriesSchema },
+      errors: [503],
+    },
+    async (req) => {
+      const q = req.query;
+      const stepMs = stepOf(q.step);
+      return engineOf(deps).series({
+        range: rangeOf(q, deps.clock.now()),
+        filter: q.filter,
+        ...(stepMs ? { stepMs } : {}),
+      });
+    },
+  );
+}

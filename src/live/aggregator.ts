@@ -1,0 +1,254 @@
+/**
+ * The producer side of the live view: sums flow records into one interval's
+ * delta. Runs on the hot path of the decode workers (and beside a meter), so
+ * it keeps mutable accumulators, no per-record objects except for the few
+ * flows that enter the largest-flows heap, and bounded maps.
+ */
+import type { FlowRecord } from '../schema/flow-record.ts';
+import { BoundedSums, pruneLighterHalf } from './bounded-sums.ts';
+import type { HostDelta, InterfaceSums, KeyedSums, LiveDelta, TopDimension } from './delta.ts';
+import { LargestFlows } from './largest-flows.ts';
+
+/** Bounds of one interval's sums. */
+export interface LiveAggregatorOptions {
+  /** Names the deltas ("worker-0"). */
+  source: string;
+  /** Start of the first interval (epoch ms). */
+  startMs: number;
+  /** Hosts summed per interval; past this the lighter half is pruned. */
+  maxHosts?: number;
+  /** Keys per top dimension per interval. */
+  maxKeys?: number;
+  /** Largest flows reported per interval. */
+  maxFlows?: number;
+}
+
+/** Sums records into deltas; `drain` closes the interval. */
+export interface LiveAggregator {
+  /** Adds one record (bytes and packets are scaled by its samplingRate); `nowMs` is its arrival. */
+  add(r: FlowRecord, nowMs: number): void;
+  /** The interval's delta (ending at `nowMs`); starts the next one. */
+  drain(nowMs: number): LiveDelta;
+  /** Records added in the current interval. */
+  readonly pending: number;
+}
+
+interface HostAcc {
+  name: string | undefined;
+  bo: number;
+  po: number;
+  bi: number;
+  pi: number;
+  f: number;
+}
+
+interface IfAcc {
+  bi: number;
+  pi: number;
+  fi: number;
+  bo: number;
+  po: number;
+  fo: number;
+}
+
+interface ExporterAcc {
+  b: number;
+  p: number;
+  f: number;
+  ifs: Map<number, IfAcc>;
+}
+
+const DEFAULT_MAX_HOSTS = 8192;
+const DEFAULT_MAX_KEYS = 1024;
+const DEFAULT_MAX_FLOWS = 100;
+/** IANA protocol numbers fit in a byte. */
+const PROTOCOLS = 256;
+
+/** A fresh aggregator; see LiveAggregatorOptions for the bounds. */
+export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregator {
+  const maxHosts = opts.maxHosts ?? DEFAULT_MAX_HOSTS;
+  const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
+  const flows = new LargestFlows(opts.maxFlows ?? DEFAULT_MAX_FLOWS);
+  const exporters = new Map<string, ExporterAcc>();
+  const hosts = new Map<string, HostAcc>();
+  const protocols = new Float64Array(PROTOCOLS * 3);
+  const dims = {
+    applications: new BoundedSums(maxKeys),
+    categories: new BoundedSums(maxKeys),
+    as: new BoundedSums(maxKeys),
+    countries: new BoundedSums(maxKeys),
+  };
+  const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, hostsPruned: 0, pending: 0 };
+
+  const host = (addr: string, name: string | undefined): HostAcc => {
+    let h = hosts.get(addr);
+    if (h === undefined) {
+      if (hosts.size >= maxHosts) t.hostsPruned += pruneLighterHalf(hosts, (v) => v.bo + v.bi);
+      h = { name, bo: 0, po: 0, bi: 0, pi: 0, f: 0 };
+      hosts.set(addr, h);
+    } else if (name !== undefined) h.name = name;
+    return h;
+  };
+
+  const iface = (e: ExporterAcc, ifIndex: number): IfAcc => {
+    let a = e.ifs.get(ifIndex);
+    if (a === undefined) {
+      a = { bi: 0, pi: 0, fi: 0, bo: 0, po: 0, fo: 0 };
+      e.ifs.set(ifIndex, a);
+    }
+    return a;
+  };
+
+  const addInterfaces = (e: ExporterAcc, r: FlowRecord, b: number, p: number, rb: number, rp: number) => {
+    // Forward traffic entered at inIf and left by outIf; a biflow's reverse the other way round.
+    if (r.inIf !== undefined) {
+      const a = iface(e, r.inIf);
+      a.bi += b;
+      a.pi += p;
+      a.fi++;
+      a.bo += rb;
+      a.po += rp;
+    }
+    if (r.outIf !== undefined) {
+      const a = iface(e, r.outIf);
+      a.bo += b;
+      a.po += p;
+      a.fo++;
+      a.bi += rb;
+      a.pi += rp;
+    }
+  };
+
+  const addHosts = (r: FlowRecord, b: number, p: number, rb: number, rp: number): void => {
+    if (r.srcAddr !== undefined) {
+      const h = host(r.srcAddr, r.srcHost);
+      h.bo += b;
+      h.po += p;
+      h.bi += rb;
+      h.pi += rp;
+      h.f++;
+    }
+    if (r.dstAddr !== undefined && r.dstAddr !== r.srcAddr) {
+      const h = host(r.dstAddr, r.dstHost);
+      h.bi += b;
+      h.pi += p;
+      h.bo += rb;
+      h.po += rp;
+      h.f++;
+    }
+  };
+
+  const addDimensions = (r: FlowRecord, b: number, p: number): void => {
+    if (r.proto !== undefined && r.proto >= 0 && r.proto < PROTOCOLS) {
+      const i = r.proto * 3;
+      protocols[i] = protocols[i]! + b;
+      protocols[i + 1] = protocols[i + 1]! + p;
+      protocols[i + 2] = protocols[i + 2]! + 1;
+    }
+    if (r.appProto !== undefined) dims.applications.add(r.appProto, b, p, 1);
+    if (r.appCategory !== undefined) dims.categories.add(r.appCategory, b, p, 1);
+    // AS 0 means "unknown / private" (RFC 7607): not a talker.
+    if (r.srcAs) dims.as.add(String(r.srcAs), b, p, 1, r.srcAsName);
+    if (r.dstAs && r.dstAs !== r.srcAs) dims.as.add(String(r.dstAs), b, p, 1, r.dstAsName);
+    if (r.srcCountry !== undefined) dims.countries.add(r.srcCountry, b, p, 1);
+    if (r.dstCountry !== undefined && r.dstCountry !== r.srcCountry)
+      dims.countries.add(r.dstCountry, b, p, 1);
+  };
+
+  return {
+    get pending() {
+      return t.pending;
+    },
+    add(r, nowMs) {
+      const rate = r.samplingRate !== undefined && r.samplingRate > 1 ? r.samplingRate : 1;
+      const b = r.bytes * rate;
+      const p = r.packets * rate;
+      const rb = (r.reverseBytes ?? 0) * rate;
+      const rp = (r.reversePackets ?? 0) * rate;
+      t.bytes += b + rb;
+      t.packets += p + rp;
+      t.flows++;
+      t.pending++;
+      let e = exporters.get(r.exporter);
+      if (e === undefined) {
+        e = { b: 0, p: 0, f: 0, ifs: new Map() };
+        exporters.set(r.exporter, e);
+      }
+      e.b += b + rb;
+      e.p += p + rp;
+      e.f++;
+      addInterfaces(e, r, b, p, rb, rp);
+      addHosts(r, b, p, rb, rp);
+      addDimensions(r, b + rb, p + rp);
+      flows.offer(r, b, p, rb, rp, nowMs);
+    },
+    drain(nowMs) {
+      const d: LiveDelta = {
+        source: opts.source,
+        startMs: t.startMs,
+        endMs: nowMs,
+        bytes: t.bytes,
+        packets: t.packets,
+        flows: t.flows,
+        exporters: drainExporters(exporters),
+        interfaces: drainInterfaces(exporters),
+        hosts: drainHosts(hosts),
+        hostsPruned: t.hostsPruned,
+        top: {
+          protocols: drainProtocols(protocols),
+          applications: dims.applications.drain(),
+          categories: dims.categories.drain(),
+          as: dims.as.drain(),
+          countries: dims.countries.drain(),
+        } satisfies Record<TopDimension, KeyedSums[]>,
+        largestFlows: flows.drain(),
+      };
+      exporters.clear();
+      Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, hostsPruned: 0, pending: 0 });
+      return d;
+    },
+  };
+}
+
+function drainExporters(exporters: Map<string, ExporterAcc>): KeyedSums[] {
+  return [...exporters].map(([k, e]): KeyedSums => [k, e.b, e.p, e.f]);
+}
+
+function drainInterfaces(exporters: Map<string, ExporterAcc>): InterfaceSums[] {
+  const out: InterfaceSums[] = [];
+  for (const [exporter, e] of exporters) {
+    for (const [ifIndex, a] of e.ifs) {
+      if (a.bi > 0 || a.fi > 0) out.push([exporter, ifIndex, 'in', a.bi, a.pi, a.fi]);
+      if (a.bo > 0 || a.fo > 0) out.push([exporter, ifIndex, 'out', a.bo, a.po, a.fo]);
+    }
+  }
+  return out;
+}
+
+function drainHosts(hosts: Map<string, HostAcc>): HostDelta[] {
+  const out: HostDelta[] = [];
+  for (const [addr, h] of hosts) {
+    const d: HostDelta = {
+      addr,
+      bytesOut: h.bo,
+      packetsOut: h.po,
+      bytesIn: h.bi,
+      packetsIn: h.pi,
+      flows: h.f,
+    };
+    if (h.name !== undefined) d.name = h.name;
+    out.push(d);
+  }
+  hosts.clear();
+  return out;
+}
+
+function drainProtocols(protocols: Float64Array): KeyedSums[] {
+  const out: KeyedSums[] = [];
+  for (let i = 0; i < PROTOCOLS; i++) {
+    if (protocols[i * 3 + 2] === 0) continue;
+    out.push([String(i), protocols[i * 3]!, protocols[i * 3 + 1]!, protocols[i * 3 + 2]!]);
+  }
+  protocols.fill(0);
+  return out;
+}

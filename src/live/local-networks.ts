@@ -1,0 +1,46 @@
+/**
+ * Which addresses are "clients": those inside the configured local networks.
+ * node:net's BlockList does the matching (both families, any prefix).
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+/** A parsed CIDR block. */
+export interface Cidr {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** "10.0.0.0/8" or "fc00::/7" -> block; undefined when malformed. */
+export function parseCidr(s: string): Cidr | undefined {
+  const slash = s.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = s.slice(0, slash);
+  const prefixText = s.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (isIPv4(address) && prefix <= 32) return { address, prefix, family: 'ipv4' };
+  if (isIPv6(address) && prefix <= 128) return { address, prefix, family: 'ipv6' };
+  return undefined;
+}
+
+/** Tells whether an address is local. */
+export interface LocalNetworks {
+  contains(address: string): boolean;
+}
+
+/** A matcher over `blocks` (malformed entries are ignored: the config schema rejects them first). */
+export function createLocalNetworks(blocks: readonly string[]): LocalNetworks {
+  const list = new BlockList();
+  for (const b of blocks) {
+    const c = parseCidr(b);
+    if (c) list.addSubnet(c.address, c.prefix, c.family);
+  }
+  return {
+    contains(address) {
+      if (isIPv4(address)) return list.check(address, 'ipv4');
+      if (isIPv6(address)) return list.check(address, 'ipv6');
+      return false;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * The flow store: ports (FlowWriter, QueryRunner, FlowStore), columnar
- * batches, table layout, SQL dialects, and the embedded DuckDB engine.
+ * batches, table layout, SQL dialects, the embedded DuckDB engine and the
+ * ClickHouse backend.
  */
 
 /** Store ports every engine implements. */
@@ -41,8 +42,24 @@ export {
 export type { SqlDialect, EngineName, LiteralValue } from './dialect.ts';
 /** DuckDB's dialect. */
 export { duckdbDialect } from './duckdb/dialect.ts';
-/** ClickHouse's dialect (SQL rendering; the backend builds on it). */
-export { clickhouseDialect } from './clickhouse/dialect.ts';
+/** ClickHouse's dialect for a current release, and for any server's capabilities. */
+export { clickhouseDialect, createClickhouseDialect } from './clickhouse/dialect.ts';
+/** ClickHouse server features by version (TTL, LowCardinality, IPv6, ...). */
+export {
+  capabilitiesOf,
+  parseServerVersion,
+  CURRENT_CAPABILITIES,
+  type ClickhouseCapabilities,
+  type ServerVersion,
+} from './clickhouse/capabilities.ts';
+/** The ClickHouse store (several collectors may write to one database). */
+export { createClickhouseStore, type ClickhouseStoreDeps } from './clickhouse/store.ts';
+/** ClickHouse store settings from the `storage` section. */
+export { clickhouseStoreConfig, type ClickhouseStoreConfig } from './clickhouse/config.ts';
+/** Read access to a ClickHouse store (CLI queries). */
+export { openClickhouseReader } from './clickhouse/reader.ts';
+/** ClickHouse DDL for a server's capabilities (for tests and tools). */
+export { createClickhouseSchema, type ClickhouseSchema, type TtlSeconds } from './clickhouse/schema.ts';
 /** The embedded DuckDB store. */
 export { createDuckDbStore, type DuckDbStoreConfig, type DuckDbStoreDeps } from './duckdb/store.ts';
 /** Read-only access to a DuckDB store (CLI queries). */

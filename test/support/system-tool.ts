@@ -10,6 +10,8 @@ const PACKAGE_OF: Record<string, string> = {
   pmacctd: 'pmacct',
   nfcapd: 'nfdump',
   nfdump: 'nfdump',
+  'clickhouse-server': 'clickhouse-server',
+  prometheus: 'prometheus',
 };
 
 const SEARCH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin', '/usr/local/sbin'];

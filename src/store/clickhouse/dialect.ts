@@ -1,29 +1,17 @@
 /**
- * ClickHouse SQL (ADR 0001). Only the rendering lives here for now; the
- * ClickHouse backend (writer, runner) is built on it and on the store ports.
+ * ClickHouse SQL (ADR 0001, ADR 0004), rendered for the capabilities of one
+ * server: addresses are `IPv6` (20.1+) or `FixedString(16)` (older), both 16
+ * big-endian bytes so a CIDR is a BETWEEN on one column; strings with few
+ * values are `LowCardinality` where it is stable; times are UInt64 epoch
+ * milliseconds on every version (no DateTime64 on 18.16, and integer
+ * bucketing gives exactly DuckDB's answers).
  */
 import type { FieldKind } from '../../schema/fields.ts';
 import { integerText, type LiteralValue, type SqlDialect } from '../dialect.ts';
-
-const TYPES: Record<Exclude<FieldKind, 'enum'>, string> = {
-  u8: 'UInt8',
-  u16: 'UInt16',
-  u32: 'UInt32',
-  u64: 'UInt64',
-  float: 'Float64',
-  // IPv6 is a FixedString(16) domain ordered as a big-endian number: IPv4
-  // stored IPv4-mapped, a CIDR is a BETWEEN on one column.
-  ip: 'IPv6',
-  mac: 'UInt64',
-  time: "DateTime64(3, 'UTC')",
-  lowcard: 'LowCardinality(String)',
-  string: 'String',
-  u32list: 'Array(UInt32)',
-  json: 'String',
-};
+import { CURRENT_CAPABILITIES, type ClickhouseCapabilities } from './capabilities.ts';
 
 /** ClickHouse string literal: backslash escapes (quotes and backslashes). */
-function quoteClickhouse(s: string): string {
+export function quoteClickhouse(s: string): string {
   return `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
@@ -34,50 +22,108 @@ function ipv6Text(v: bigint): string {
   return groups.join(':');
 }
 
-/** The ClickHouse dialect. */
-export const clickhouseDialect: SqlDialect = {
-  engine: 'clickhouse',
-  ident: (name) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``,
-  columnType(col) {
-    if (col.kind === 'enum') {
-      const values = (col.field?.values ?? []).map((v, i) => `${quoteClickhouse(v)} = ${i + 1}`);
-      const t = `Enum8(${values.join(', ')})`;
-      return col.required ? t : `Nullable(${t})`;
-    }
-    const t = TYPES[col.kind];
-    if (col.required || col.kind === 'u32list') return t;
-    return col.kind === 'lowcard' ? 'LowCardinality(Nullable(String))' : `Nullable(${t})`;
-  },
-  literal(kind: FieldKind, v: LiteralValue) {
-    switch (kind) {
-      case 'ip':
-        if (typeof v !== 'bigint') throw new TypeError('ip literal must be a bigint');
-        return `toIPv6(${quoteClickhouse(ipv6Text(v))})`;
-      case 'time':
-        return `fromUnixTimestamp64Milli(toInt64(${integerText(v)}), 'UTC')`;
-      case 'enum':
-      case 'lowcard':
-      case 'string':
-      case 'json':
-        return quoteClickhouse(String(v));
-      case 'float':
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
-        return String(v);
-      case 'u8':
-      case 'u16':
-      case 'u32':
-      case 'u64':
-      case 'mac':
-      case 'u32list':
-        return integerText(v);
-    }
-  },
-  string: quoteClickhouse,
-  epochMs: (e) => `toUnixTimestamp64Milli(${e})`,
-  bucketMs: (e, step) => `intDiv(toUnixTimestamp64Milli(${e}), ${integerText(step)}) * ${integerText(step)}`,
-  time: (ms) => `fromUnixTimestamp64Milli(toInt64(${integerText(ms)}), 'UTC')`,
-  quantile: (e, q) => `quantile(${q})(${e})`,
-  float: (e) => `toFloat64(${e})`,
-  coalesce: (e, d) => `coalesce(${e}, ${d})`,
-  listHas: (e, v) => `has(${e}, ${integerText(v)})`,
-};
+/** A finite number for SQL (quantile levels, float literals). */
+function floatText(v: LiteralValue): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
+  return String(v);
+}
+
+/**
+ * Exact quantile with linear interpolation between the two nearest values
+ * (DuckDB's quantile_cont, R type 7), on every version: ClickHouse's
+ * `quantile` is approximate and `quantileExact` does not interpolate.
+ * The sorted array is computed once per group (identical expressions).
+ */
+function interpolatedQuantile(e: string, q: number): string {
+  if (!(q >= 0 && q <= 1)) throw new TypeError(`quantile level out of 0..1: ${q}`);
+  const s = `arraySort(groupArray(${e}))`;
+  const pos = `((length(${s}) - 1) * ${floatText(q)})`;
+  const at = (i: string): string => `arrayElement(${s}, toUInt64(${i}) + 1)`;
+  const lo = at(`floor(${pos})`);
+  return `(${lo} + (${at(`ceil(${pos})`)} - ${lo}) * (${pos} - floor(${pos})))`;
+}
+
+/** Column type of a kind (not nullable). */
+export function baseType(kind: Exclude<FieldKind, 'enum'>, caps: ClickhouseCapabilities): string {
+  switch (kind) {
+    case 'u8':
+      return 'UInt8';
+    case 'u16':
+      return 'UInt16';
+    case 'u32':
+      return 'UInt32';
+    case 'u64':
+    case 'mac':
+    case 'time':
+      return 'UInt64';
+    case 'float':
+      return 'Float64';
+    case 'ip':
+      return caps.ipv6Type ? 'IPv6' : 'FixedString(16)';
+    case 'lowcard':
+      return caps.lowCardinality ? 'LowCardinality(String)' : 'String';
+    case 'string':
+    case 'json':
+      return 'String';
+    case 'u32list':
+      return 'Array(UInt32)';
+  }
+}
+
+/** The dialect for a server with `caps`. */
+export function createClickhouseDialect(caps: ClickhouseCapabilities): SqlDialect {
+  const ip = (v: bigint): string =>
+    caps.ipv6Type
+      ? `toIPv6(${quoteClickhouse(ipv6Text(v))})`
+      : `IPv6StringToNum(${quoteClickhouse(ipv6Text(v))})`;
+  return {
+    engine: 'clickhouse',
+    ident: (name) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``,
+    columnType(col) {
+      if (col.kind === 'enum') {
+        // Codes are the batch's value indexes plus one (native.ts adds it).
+        const values = (col.field?.values ?? []).map((v, i) => `${quoteClickhouse(v)} = ${i + 1}`);
+        const t = `Enum8(${values.join(', ')})`;
+        return col.required ? t : `Nullable(${t})`;
+      }
+      const t = baseType(col.kind, caps);
+      // Arrays cannot be Nullable: an absent list is empty.
+      if (col.required || col.kind === 'u32list') return t;
+      if (col.kind === 'lowcard' && caps.lowCardinality) return 'LowCardinality(Nullable(String))';
+      return `Nullable(${t})`;
+    },
+    literal(kind: FieldKind, v: LiteralValue) {
+      switch (kind) {
+        case 'ip':
+          if (typeof v !== 'bigint') throw new TypeError('ip literal must be a bigint');
+          return ip(v);
+        case 'enum':
+        case 'lowcard':
+        case 'string':
+        case 'json':
+          return quoteClickhouse(String(v));
+        case 'float':
+          return floatText(v);
+        case 'time':
+        case 'u8':
+        case 'u16':
+        case 'u32':
+        case 'u64':
+        case 'mac':
+        case 'u32list':
+          return integerText(v);
+      }
+    },
+    string: quoteClickhouse,
+    epochMs: (e) => e,
+    bucketMs: (e, step) => `intDiv(${e}, ${integerText(step)}) * ${integerText(step)}`,
+    time: (ms) => integerText(ms),
+    quantile: interpolatedQuantile,
+    float: (e) => `toFloat64(${e})`,
+    coalesce: (e, d) => `coalesce(${e}, ${d})`,
+    listHas: (e, v) => `has(${e}, ${integerText(v)})`,
+  };
+}
+
+/** The dialect of a current release (SQL rendered without a server: tests, tools). */
+export const clickhouseDialect: SqlDialect = createClickhouseDialect(CURRENT_CAPABILITIES);

@@ -9,7 +9,8 @@
 
 /** Writes the address into words[at..at+3]; false (words untouched) when it is not an IP. */
 export function parseIpWords(s: string, words: Uint32Array, at: number): boolean {
-  return s.includes(':') ? parseIpv6(s, words, at) : parseIpv4Mapped(s, words, at);
+  // IPv4 first: most exported flows are IPv4, and the dotted-quad scan stops at the first ':'.
+  return parseIpv4Mapped(s, words, at) || (s.includes(':') && parseIpv6(s, words, at));
 }
 
 function parseIpv4(s: string, from: number): number {

@@ -6,8 +6,8 @@
  * copying memory, with no per-record objects.
  */
 import type { FlowRecord } from '../../schema/flow-record.ts';
-import { parseIpWords, parseMacWords } from './addr-words.ts';
-import { rowBytes, STORE_COLUMNS, storageOf, type StoreColumn } from './layout.ts';
+import { rowBytes, STORE_COLUMNS, storageOf } from './layout.ts';
+import { createRecordWriter, type RecordWriter } from './record-writer.ts';
 
 /** One column of a batch. */
 export interface ColumnData {
@@ -27,17 +27,16 @@ export interface ColumnarBatch {
   columns: ColumnData[];
 }
 
-/** Buffers to pass as postMessage's transfer list (no copy). */
+/** Buffers to pass as postMessage's transfer list (no copy); columns may share one. */
 export function batchTransferList(b: ColumnarBatch): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
+  const out = new Set<ArrayBuffer>();
   for (const c of b.columns) {
-    out.push(c.data.buffer as ArrayBuffer, c.valid.buffer as ArrayBuffer);
-    if (c.entries) out.push(c.entries.buffer as ArrayBuffer);
+    out.add(c.data.buffer as ArrayBuffer);
+    out.add(c.valid.buffer as ArrayBuffer);
+    if (c.entries) out.add(c.entries.buffer as ArrayBuffer);
   }
-  return out;
+  return [...out];
 }
-
-type Writer = (r: FlowRecord, row: number) => void;
 
 /** Fills columnar batches from flow records. */
 export interface BatchBuilder {
@@ -50,137 +49,88 @@ export interface BatchBuilder {
 }
 
 const validBytes = (rows: number): number => Math.ceil(rows / 64) * 8;
+const align8 = (n: number): number => (n + 7) & ~7;
 
-function allocate(col: StoreColumn, capacity: number): ColumnData {
-  const s = storageOf(col.kind);
-  const valid = new Uint8Array(validBytes(capacity));
-  switch (s.t) {
-    case 'u8':
-      return { data: new Uint8Array(capacity), valid };
-    case 'u16':
-      return { data: new Uint16Array(capacity), valid };
-    case 'words':
-      return { data: new Uint32Array(capacity * s.n), valid };
-    case 'f64':
-      return { data: new Float64Array(capacity), valid };
-    case 'dict':
-      return { data: new Uint32Array(capacity), valid, dict: [] };
-    case 'list':
-      return { data: new Uint32Array(capacity), valid, entries: new Uint32Array(capacity * 4) };
+/**
+ * Every fixed part of a batch (values, validity, list entries) as views on ONE
+ * ArrayBuffer: 140 separate buffers per batch made the producer spend about
+ * half its time in the garbage collector (external memory pressure), and one
+ * buffer is also one transfer. Sections are 8-byte aligned for Float64Array.
+ */
+function allocateBatch(capacity: number): ColumnData[] {
+  const vb = validBytes(capacity);
+  let total = 0;
+  for (const c of STORE_COLUMNS) {
+    const s = storageOf(c.kind);
+    total += vb + align8(s.t === 'list' ? capacity * 4 + capacity * 16 : capacity * rowBytes(s));
   }
+  const buf = new ArrayBuffer(total);
+  let at = 0;
+  const take = (bytes: number): number => {
+    const from = at;
+    at += align8(bytes);
+    return from;
+  };
+  return STORE_COLUMNS.map((c) => {
+    const s = storageOf(c.kind);
+    const valid = new Uint8Array(buf, take(vb), vb);
+    switch (s.t) {
+      case 'u8':
+        return { data: new Uint8Array(buf, take(capacity), capacity), valid };
+      case 'u16':
+        return { data: new Uint16Array(buf, take(capacity * 2), capacity), valid };
+      case 'words':
+        return { data: new Uint32Array(buf, take(capacity * 4 * s.n), capacity * s.n), valid };
+      case 'f64':
+        return { data: new Float64Array(buf, take(capacity * 8), capacity), valid };
+      case 'dict':
+        return { data: new Uint32Array(buf, take(capacity * 4), capacity), valid, dict: [] };
+      case 'list': {
+        const entries = new Uint32Array(buf, take(capacity * 16), capacity * 4);
+        return { data: new Uint32Array(buf, take(capacity * 4), capacity), valid, entries };
+      }
+    }
+  });
 }
 
 /** Creates a builder of batches of up to `capacity` rows. */
 export function createBatchBuilder(capacity: number): BatchBuilder {
   let cols: ColumnData[] = [];
-  let dicts: Map<string, number>[] = [];
   let rows = 0;
   let listFill: number[] = [];
+  let write: RecordWriter = () => undefined;
+  const list = (i: number, v: readonly number[], row: number): void => {
+    const c = cols[i]!;
+    const at = listFill[i]!;
+    if (at + v.length > c.data.length) {
+      const grown = new Uint32Array(Math.max(c.data.length * 2, at + v.length));
+      grown.set(c.data);
+      c.data = grown;
+    }
+    (c.data as Uint32Array).set(v, at);
+    c.entries![row * 4] = at;
+    c.entries![row * 4 + 2] = v.length;
+    listFill[i] = at + v.length;
+    c.valid[row >>> 3]! |= 1 << (row & 7);
+  };
   const reset = (): void => {
-    cols = STORE_COLUMNS.map((c) => allocate(c, capacity));
-    dicts = STORE_COLUMNS.map(() => new Map());
+    cols = allocateBatch(capacity);
     listFill = STORE_COLUMNS.map(() => 0);
     rows = 0;
+    // The writer binds this batch's arrays as constants (see record-writer.ts).
+    write = createRecordWriter({
+      data: cols.map((c) => c.data),
+      valid: cols.map((c) => c.valid),
+      maps: cols.map((c) => (c.dict ? new Map<string, number>() : undefined)),
+      dicts: cols.map((c) => c.dict),
+      list,
+    });
   };
   reset();
-  const writers = STORE_COLUMNS.map((c, i) => makeWriter(c, i));
 
-  function makeWriter(col: StoreColumn, i: number): Writer {
-    const s = storageOf(col.kind);
-    const name = col.name as keyof FlowRecord;
-    const mark = (row: number): void => {
-      cols[i]!.valid[row >>> 3]! |= 1 << (row & 7);
-    };
-    switch (s.t) {
-      case 'u8':
-      case 'u16':
-      case 'f64': {
-        const values = col.field?.values;
-        return (r, row) => {
-          const v = r[name];
-          if (v === undefined) return;
-          const n = values ? values.indexOf(v as string) : (v as number);
-          if (n < 0) return;
-          cols[i]!.data[row] = n;
-          mark(row);
-        };
-      }
-      case 'words':
-        return wordsWriter(col, s.n, i, mark);
-      case 'dict':
-        return (r, row) => {
-          const v = r[name];
-          if (v === undefined) return;
-          const text = typeof v === 'string' ? v : JSON.stringify(v);
-          const d = dicts[i]!;
-          let code = d.get(text);
-          if (code === undefined) {
-            code = d.size;
-            d.set(text, code);
-            cols[i]!.dict!.push(text);
-          }
-          cols[i]!.data[row] = code;
-          mark(row);
-        };
-      case 'list':
-        return (r, row) => {
-          const v = r[name] as number[] | undefined;
-          if (v === undefined) return;
-          const c = cols[i]!;
-          const at = listFill[i]!;
-          if (at + v.length > c.data.length) {
-            const grown = new Uint32Array(Math.max(c.data.length * 2, at + v.length));
-            grown.set(c.data);
-            c.data = grown;
-          }
-          (c.data as Uint32Array).set(v, at);
-          c.entries![row * 4] = at;
-          c.entries![row * 4 + 2] = v.length;
-          listFill[i] = at + v.length;
-          mark(row);
-        };
-    }
-  }
-
-  function wordsWriter(col: StoreColumn, n: number, i: number, mark: (row: number) => void): Writer {
-    const name = col.name as keyof FlowRecord;
-    if (col.kind === 'ip')
-      return (r, row) => {
-        const v = r[name];
-        if (typeof v === 'string' && parseIpWords(v, cols[i]!.data as Uint32Array, row * 4)) mark(row);
-      };
-    if (col.kind === 'mac')
-      return (r, row) => {
-        const v = r[name];
-        if (typeof v === 'string' && parseMacWords(v, cols[i]!.data as Uint32Array, row * 2)) mark(row);
-      };
-    const get: (r: FlowRecord) => unknown = col.name === 'time' ? (r) => r.end ?? r.start : (r) => r[name];
-    return (r, row) => {
-      const v = get(r) as number | undefined;
-      if (v === undefined) return;
-      const d = cols[i]!.data as Uint32Array;
-      if (n === 1) d[row] = v;
-      else {
-        // 64-bit little endian from a double: exact below 2^53.
-        d[row * 2] = v % 4294967296;
-        d[row * 2 + 1] = Math.floor(v / 4294967296);
-      }
-      mark(row);
-    };
-  }
-
-  const timeIdx = 0;
   return {
     add(r, nowMs) {
-      const row = rows++;
-      for (let i = 0; i < writers.length; i++) writers[i]!(r, row);
-      const c = cols[timeIdx]!;
-      if ((c.valid[row >>> 3]! & (1 << (row & 7))) === 0) {
-        const d = c.data as Uint32Array;
-        d[row * 2] = nowMs % 4294967296;
-        d[row * 2 + 1] = Math.floor(nowMs / 4294967296);
-        c.valid[row >>> 3]! |= 1 << (row & 7);
-      }
+      write(r, rows++, nowMs);
     },
     get count() {
       return rows;

@@ -8,7 +8,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../common/logger.ts';
 import type { DuckDbStoreConfig } from '../duckdb/store.ts';
 import { StoreLockedError } from '../duckdb/open.ts';
-import type { StoreStats } from '../ports.ts';
+import { capabilitiesOf } from '../clickhouse/capabilities.ts';
+import type { ClickhouseStoreConfig } from '../clickhouse/config.ts';
+import { createClickhouseDialect } from '../clickhouse/dialect.ts';
+import { createLateDialect } from '../clickhouse/late-dialect.ts';
+import { duckdbDialect } from '../duckdb/dialect.ts';
+import type { QueryRunner, StoreStats } from '../ports.ts';
+import { createQueryRunnerProxy } from './query-channel.ts';
 import type { FromStoreWorker, StoreWorkerInit, ToStoreWorker } from './messages.ts';
 
 /** The store worker as the main thread sees it. */
@@ -22,10 +28,14 @@ export interface StoreHost {
   /** Waits for producers to end, flushes and closes. Call after the producers stopped. */
   stop(): Promise<void>;
   stats(): StoreStats | undefined;
+  /** Runs queries in the worker (query-channel.ts); they reject with StoreUnavailableError while it is not running. */
+  readonly runner: QueryRunner;
 }
 
 export interface StoreHostDeps {
   config: DuckDbStoreConfig;
+  /** When set, the store is this ClickHouse database (`config` still gives retention). */
+  clickhouse?: ClickhouseStoreConfig | undefined;
   log: Logger;
   registry: Registry;
 }
@@ -44,6 +54,24 @@ export function createStoreHost(deps: StoreHostDeps): StoreHost {
   const waiters = new Map<number, () => void>();
   let stopped: (() => void) | undefined;
   const send = (m: ToStoreWorker, transfer: MessagePort[] = []): void => worker?.postMessage(m, transfer);
+  const { retention } = deps.config;
+  // ClickHouse SQL depends on the server's version, known once the worker connected.
+  const chDialect = createLateDialect();
+  const runner = createQueryRunnerProxy(
+    () => {
+      if (!worker) return undefined;
+      const { port1, port2 } = new MessageChannel();
+      send({ t: 'queries', port: port2 }, [port2]);
+      return port1;
+    },
+    {
+      dialect: deps.clickhouse ? chDialect.dialect : duckdbDialect,
+      retention: {
+        rawMaxAgeMs: retention.maxAgeMs,
+        rollupMaxAgeMs: { flows_1m: retention.maxAge1mMs, flows_1h: retention.maxAge1hMs },
+      },
+    },
+  );
 
   const onMessage = (m: FromStoreWorker): void => {
     switch (m.t) {
@@ -69,7 +97,11 @@ export function createStoreHost(deps: StoreHostDeps): StoreHost {
 
   return {
     async start() {
-      const init: StoreWorkerInit = { config: deps.config, statsIntervalMs: STATS_INTERVAL_MS };
+      const init: StoreWorkerInit = {
+        config: deps.config,
+        clickhouse: deps.clickhouse,
+        statsIntervalMs: STATS_INTERVAL_MS,
+      };
       const w = new Worker(WORKER_URL, { workerData: init });
       worker = w;
       w.on('message', onMessage);
@@ -89,6 +121,8 @@ export function createStoreHost(deps: StoreHostDeps): StoreHost {
         if (first.code === 'FLOWLENS_ERR_STORE_LOCKED') throw new StoreLockedError(first.message, undefined);
         throw new Error(`flow store: ${first.message}`);
       }
+      if (first.t === 'ready' && first.clickhouseVersion)
+        chDialect.set(createClickhouseDialect(capabilitiesOf(first.clickhouseVersion)));
     },
     connectProducer() {
       const { port1, port2 } = new MessageChannel();
@@ -114,8 +148,10 @@ export function createStoreHost(deps: StoreHostDeps): StoreHost {
       await Promise.race([done, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
       await w.terminate();
       worker = undefined;
+      runner.close();
     },
     stats: () => last,
+    runner,
   };
 }
 

@@ -1,14 +1,16 @@
 /**
- * The store worker: the one place that writes DuckDB while `flowlens serve`
- * runs. Decode workers send columnar batches straight to it over their own
+ * The store worker: the one place that writes the store (DuckDB, or
+ * ClickHouse with `storage.engine: clickhouse`) while `flowlens serve` runs. Decode workers send columnar batches straight to it over their own
  * MessagePorts (transferred buffers, no copy, no detour through the main
  * thread, so receiving UDP never waits for the disk).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pino } from 'pino';
 import { createSystemClock } from '../../common/clock.ts';
+import { createClickhouseStore } from '../clickhouse/store.ts';
 import { createDuckDbStore } from '../duckdb/store.ts';
 import type { FromProducer, FromStoreWorker, StoreWorkerInit, ToStoreWorker } from './messages.ts';
+import { serveQueries } from './query-channel.ts';
 
 const init = workerData as StoreWorkerInit;
 const port = parentPort!;
@@ -32,7 +34,10 @@ const log = pino(
   },
 );
 
-const store = createDuckDbStore({ config: init.config, clock: createSystemClock(), log });
+const clickhouse = init.clickhouse
+  ? createClickhouseStore({ config: init.clickhouse, clock: createSystemClock(), log })
+  : undefined;
+const store = clickhouse ?? createDuckDbStore({ config: init.config, clock: createSystemClock(), log });
 
 function addProducer(p: MessagePort): void {
   open.add(p);
@@ -63,6 +68,9 @@ port.on('message', (m: ToStoreWorker) => {
     case 'producer':
       addProducer(m.port);
       break;
+    case 'queries':
+      serveQueries(m.port, store.runner);
+      break;
     case 'flush':
       store.flush().then(
         () => post({ t: 'flushed', id: m.id }),
@@ -76,7 +84,7 @@ port.on('message', (m: ToStoreWorker) => {
 });
 
 store.start().then(
-  () => post({ t: 'ready' }),
+  () => post({ t: 'ready', clickhouseVersion: clickhouse?.capabilities()?.version.text }),
   (err: unknown) => {
     clearInterval(statsTimer);
     const e = err as Error & { code?: string };

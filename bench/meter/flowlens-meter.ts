@@ -1,4 +1,7 @@
-/** Child of the meter benchmark: `flowlens meter FILE` (JSON Lines to /dev/null), as the CLI runs it. */
+/**
+ * Child of the meter benchmark: `flowlens meter FILE` (JSON Lines to /dev/null) through the
+ * command's own module, i.e. what the CLI runs once it imports only the command it executes.
+ */
 import { createWriteStream } from 'node:fs';
 import { runMeter } from '../../src/app/commands/meter.ts';
 

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
- * BENCH_METER_FLOWS override), one after the other on this machine. Prints
- * packets per second for each and flowlens' ratio to nfpcapd (target >= 1.5).
+ * BENCH_METER_FLOWS override), in turn for BENCH_METER_ROUNDS rounds (3) on
+ * this machine. Prints each tool's best time, packets per second and ratio to
+ * nfpcapd (target: flowlens >= 1.5).
  */
 import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { writeSyntheticPcap } from './synthetic-pcap.ts';
 const PACKETS = Number(process.env['BENCH_METER_PACKETS'] ?? 1_000_000);
 const FLOWS = Number(process.env['BENCH_METER_FLOWS'] ?? 200_000);
 const TIMEOUT_MS = 600_000;
+const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
 
 interface Result {
   tool: string;
@@ -47,24 +49,43 @@ try {
   const pcap = join(dir, 'synthetic.pcap');
   const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS);
   console.log(`synthetic capture: ${n} packets, ${FLOWS} flows (${pcap})`);
-  const results: Result[] = [];
-  results.push(
-    await timed('flowlens meter', async () => {
-      const out = await runCommand(
-        process.execPath,
-        [new URL('flowlens-meter.ts', import.meta.url).pathname, pcap],
-        TIMEOUT_MS,
-      );
-      return `${(JSON.parse(out) as { flows: number }).flows} flows`;
-    }),
-  );
-  results.push(
-    await timed('nfpcapd', async () => {
-      await runCommand('nfpcapd', ['-r', pcap, '-w', dir], TIMEOUT_MS);
-      return 'nfcapd file';
-    }),
-  );
-  results.push(await timed('softflowd', () => runSoftflowd(pcap)));
+  const cli = new URL('../../bin/flowlens.js', import.meta.url).pathname;
+  const tools: [string, () => Promise<string>][] = [
+    [
+      'flowlens meter',
+      async () => {
+        const child = new URL('flowlens-meter.ts', import.meta.url).pathname;
+        const out = await runCommand(process.execPath, [child, pcap], TIMEOUT_MS);
+        return `${(JSON.parse(out) as { flows: number }).flows} flows`;
+      },
+    ],
+    // The real command line too: today src/app/cli-main.ts imports every command (DuckDB, Fastify,
+    // prom-client) eagerly, which `flowlens meter` pays at start-up; the row above does not.
+    [
+      'flowlens meter (bin/flowlens.js)',
+      async () => {
+        const sh = 'exec "$0" "$1" meter "$2" >/dev/null';
+        await runCommand('sh', ['-c', sh, process.execPath, cli, pcap], TIMEOUT_MS);
+        return 'JSON Lines to /dev/null';
+      },
+    ],
+    [
+      'nfpcapd',
+      async () => (await runCommand('nfpcapd', ['-r', pcap, '-w', dir], TIMEOUT_MS), 'nfcapd file'),
+    ],
+    ['softflowd', () => runSoftflowd(pcap)],
+  ];
+  // Rounds take the tools in turn and each keeps its best time: on a shared machine a
+  // neighbour's burst then slows one attempt, not one tool.
+  const best = new Map<string, Result>();
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [tool, fn] of tools) {
+      const r = await timed(tool, fn);
+      const prev = best.get(tool);
+      if (!prev || r.seconds < prev.seconds) best.set(tool, r);
+    }
+  const results = [...best.values()];
+  console.log(`best of ${ROUNDS} rounds`);
   const pps = (r: Result): number => n / r.seconds;
   const nf = results.find((r) => r.tool === 'nfpcapd');
   console.log('| tool | seconds | packets/s | vs nfpcapd | output |');

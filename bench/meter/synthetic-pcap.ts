@@ -136,6 +136,7 @@ export async function writeSyntheticPcap(path: string, packets: number, flows: n
     }
   }
   await fh.write(chunk.subarray(0, used));
+  await fh.sync(); // written back before the tools read it: no write-back competing with the first one
   await fh.close();
   return n;
 }

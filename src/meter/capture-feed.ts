@@ -20,7 +20,12 @@ const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 export interface FrameSink {
   /** The frame is `data[start..end)`; `data` is reused after the call returns. */
   pushFrame(tsMs: number, linkType: number, data: Uint8Array, start: number, end: number): void;
+  /** Called between chunks of frames (a promise is awaited before reading on): a place to write output. */
+  chunkDone?(): Promise<void> | undefined;
 }
+
+/** pcapng frames come one by one: `chunkDone` every this many. */
+const PCAPNG_FRAMES_PER_CHUNK = 4096;
 
 /** Pushes every frame of the pcap/pcapng file at `path` into `sink`; resolves with the frame count. */
 export async function meterCaptureFile(path: string, sink: FrameSink): Promise<number> {
@@ -29,7 +34,7 @@ export async function meterCaptureFile(path: string, sink: FrameSink): Promise<n
     let n = 0;
     for await (const p of readPackets(path)) {
       sink.pushFrame(p.tsMs, p.linkType, p.data, 0, p.data.length);
-      n++;
+      if (++n % PCAPNG_FRAMES_PER_CHUNK === 0) await sink.chunkDone?.();
     }
     return n;
   }
@@ -62,6 +67,7 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
         frames++;
         pos = start + capLen;
       }
+      await sink.chunkDone?.();
       // Keep the partial record, make room (grow for a record larger than the buffer), read on.
       const rest = have - pos;
       const need = pos + RECORD_HEADER_BYTES <= have ? RECORD_HEADER_BYTES + dv.getUint32(pos + 8, le) : 0;

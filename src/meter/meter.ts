@@ -10,12 +10,15 @@ import type { FlowRecord } from '../schema/flow-record.ts';
 import { DEFAULT_FLOW_METER_CONFIG, type FlowMeterConfig } from './config.ts';
 import { FLAG_CLOSED } from './flow-columns.ts';
 import { buildFlowRecord } from './flow-export.ts';
-import { buildFlowKey, createFlowKey, keyMatches } from './flow-key.ts';
+import { createFlowJsonFormatter } from './flow-json.ts';
+import { buildFlowKey, createFlowKey } from './flow-key.ts';
 import { createFlowTable } from './flow-table.ts';
 import { countPacket, initFlow, restartCounters } from './flow-update.ts';
 import { createFragmentMap } from './fragment-map.ts';
+import { createOuterFragments } from './outer-fragments.ts';
 import { createClosingQueue, updateTcp } from './tcp-state.ts';
-import { NO_PAYLOAD_INSPECTOR, type AppLabel, type PayloadInspector } from './payload-inspector.ts';
+import { createAppLabeler } from './app-labels.ts';
+import { NO_PAYLOAD_INSPECTOR, type PayloadInspector } from './payload-inspector.ts';
 import { createSnooper, type SnoopListener } from './snoop-emitter.ts';
 
 /** Problems counted by kind (never fatal). */
@@ -28,7 +31,12 @@ export interface MeterStats {
   metered: number;
   /** Frames without IP (ARP, STP, LLDP, ...). */
   nonIp: number;
-  /** Non-first fragments matched to their flow (tunnel fragments add no inner packet). */
+  /**
+   * Fragments not metered on their own: non-first fragments matched to their
+   * flow, and the first and middle fragments of a tunnel's outer packet (its
+   * inner packet is metered, and counted in `metered`, with the fragment
+   * that completes it).
+   */
   fragments: number;
   flowsCreated: number;
   flowsExported: number;
@@ -61,6 +69,13 @@ export interface FlowMeter {
   /** Exports and forgets every flow (end of a file). */
   flushAll(): void;
   onFlow(cb: (r: FlowRecord) => void): () => void;
+  /**
+   * Each exported flow as one JSON Lines line in UTF-8 (newline included),
+   * the text `JSON.stringify` gives for the `onFlow` record, written without
+   * building the record: the fast path of `flowlens meter`. The bytes are
+   * only valid during the call (the buffer is reused).
+   */
+  onFlowJson(cb: (line: Uint8Array) => void): () => void;
   onSnoop(cb: SnoopListener): () => void;
   stats(): MeterStats;
 }
@@ -73,13 +88,15 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   const v = decoder.view;
   const table = createFlowTable(cfg.maxFlows);
   const key = createFlowKey();
-  const matches = (s: number): boolean => keyMatches(table.cols, s, key);
   const fragments = createFragmentMap(cfg.maxFragments);
+  const outer = createOuterFragments(cfg.maxFragments);
   const closing = createClosingQueue(Math.min(cfg.maxFlows, 65_536));
   const snooper = createSnooper();
-  const labels: AppLabel[] = [];
-  const labelIndex = new Map<string, number>();
+  const labeler = createAppLabeler(inspector, cfg.payloadBytes);
+  const labels = labeler.labels;
   const listeners: ((r: FlowRecord) => void)[] = [];
+  const lineListeners: ((line: Uint8Array) => void)[] = [];
+  const json = createFlowJsonFormatter(deps.exporter);
   const errors: Record<MeterErrorKind, number> = {
     truncated: 0,
     malformed: 0,
@@ -88,14 +105,28 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   };
   const st = { packets: 0, metered: 0, nonIp: 0, fragments: 0, created: 0, exported: 0, evicted: 0 };
   let now = 0;
+  /**
+   * No flow times out before this, so packets skip the expiry check until
+   * then. A lower bound: after an expiry pass it is the earliest due time of
+   * the three list heads, and packets only make due times later (a touched
+   * head is replaced by a flow seen no later), except a new flow or a close,
+   * which lower it below.
+   */
+  let nextDue = Infinity;
   let timer: Timer | undefined;
 
   const emit = (s: number): void => {
     const c = table.cols;
     if (c.packets[s * 2] === 0 && c.packets[s * 2 + 1] === 0) return; // nothing since an active export
-    const r = buildFlowRecord(c, s, deps.exporter, labels);
     st.exported++;
-    for (const cb of listeners) cb(r);
+    if (listeners.length > 0) {
+      const r = buildFlowRecord(c, s, deps.exporter, labels);
+      for (const cb of listeners) cb(r);
+    }
+    if (lineListeners.length > 0) {
+      const line = json.format(c, s, labels);
+      for (const cb of lineListeners) cb(line);
+    }
   };
   const finish = (s: number): void => {
     emit(s);
@@ -116,6 +147,13 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       s = closing.due(t - cfg.tcpClosedTimeoutMs, c.gen)
     )
       finish(s);
+    const idle = table.lruHead();
+    const aged = table.ageHead();
+    nextDue = Math.min(
+      idle >= 0 ? c.last[idle]! + cfg.idleTimeoutMs : Infinity,
+      aged >= 0 ? c.first[aged]! + cfg.activeTimeoutMs : Infinity,
+      closing.nextTime() + cfg.tcpClosedTimeoutMs,
+    );
   };
   const create = (tsMs: number): number => {
     let s = table.insert(key.hash);
@@ -125,36 +163,9 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       s = table.insert(key.hash);
     }
     st.created++;
+    nextDue = Math.min(nextDue, tsMs + Math.min(cfg.idleTimeoutMs, cfg.activeTimeoutMs));
     initFlow(table.cols, s, key, v, tsMs);
     return s;
-  };
-  const label = (l: AppLabel): number => {
-    const k = `${l.appProto}\u0000${l.appCategory ?? ''}`;
-    let i = labelIndex.get(k);
-    if (i === undefined && labels.length < 0xfffe) {
-      labels.push(l);
-      i = labels.length;
-      labelIndex.set(k, i);
-    }
-    return i ?? 0;
-  };
-  const inspect = (s: number, d: number): void => {
-    const c = table.cols;
-    const bit = 16 << d;
-    if ((c.state[s]! & bit) !== 0 || v.payloadCaptured === 0) return;
-    c.state[s] = c.state[s]! | bit;
-    if (c.appLabel[s] !== 0) return;
-    const payload = decoder
-      .lastFrame()
-      .subarray(v.payloadOffset, v.payloadOffset + Math.min(v.payloadCaptured, cfg.payloadBytes));
-    const l = inspector.inspect({
-      proto: v.proto,
-      srcPort: v.srcPort,
-      dstPort: v.dstPort,
-      fromInitiator: d === 0,
-      payload,
-    });
-    if (l) c.appLabel[s] = label(l);
   };
   const direction = (s: number): number => {
     const initiatorIsA = (table.cols.keyMeta[s]! & (1 << 24)) === 0;
@@ -168,7 +179,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   };
   const meter = (tsMs: number): void => {
     buildFlowKey(v, key);
-    let s = table.find(key.hash, matches);
+    let s = table.find(key);
     if (s >= 0 && reusesPorts(s)) {
       finish(s);
       s = -1;
@@ -179,8 +190,12 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     countPacket(cols, s, d, v, tsMs);
     table.touch(s);
     st.metered++;
-    if (v.proto === 6 && updateTcp(cols, s, d, v, tsMs)) closing.add(s, cols.gen[s]!, tsMs);
-    if (inspector !== NO_PAYLOAD_INSPECTOR && v.payloadLength > 0) inspect(s, d);
+    if (v.proto === 6 && updateTcp(cols, s, d, v, tsMs)) {
+      closing.add(s, cols.gen[s]!, tsMs);
+      nextDue = Math.min(nextDue, tsMs + cfg.tcpClosedTimeoutMs);
+    }
+    if (inspector !== NO_PAYLOAD_INSPECTOR && v.payloadLength > 0)
+      labeler.inspect(cols, s, d, v, decoder.lastFrame());
     if (v.firstFragment) fragments.remember(v.fragHash, s, cols.gen[s]!, v.fragOuter, d);
     if (v.proto === 17 && snooper.active()) snooper.snoop(v, decoder.lastFrame(), tsMs);
   };
@@ -209,12 +224,22 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     st.packets++;
     if (tsMs > now) {
       now = tsMs;
-      expire(now);
+      if (now >= nextDue) expire(now);
     }
     const status = decoder.decode(linkType, data, start, end);
-    if (status === 'ok') meter(tsMs);
-    else if (status === 'fragment') fragment();
-    else if (status === 'non_ip') st.nonIp++;
+    if (status === 'ok') {
+      if (!v.fragOuter || !v.firstFragment) meter(tsMs);
+      else {
+        outer.hold(v.fragHash, linkType, data.subarray(start, end), v.fragBytes, v.fragEnd, v.fragMore);
+        st.fragments++;
+      }
+    } else if (status === 'fragment') {
+      if (!outer.has(v.fragHash)) return fragment();
+      const first = outer.add(v.fragHash, v.fragBytes, v.fragEnd, v.fragMore);
+      // The completing fragment meters the inner packet of the first one (which decodes as it did before).
+      if (first && decoder.decode(first.linkType, first.frame) === 'ok') meter(tsMs);
+      else st.fragments++;
+    } else if (status === 'non_ip') st.nonIp++;
     else errors[status]++;
   };
   return {
@@ -231,14 +256,16 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     pushFrame,
     expire: (t) => expire(Math.max(now, t)),
     flushAll() {
-      for (let s = table.ageHead(); s >= 0; s = table.ageHead()) finish(s);
+      const c = table.cols;
+      for (let s = table.ageHead(); s >= 0; s = c.ageNext[s]!) emit(s);
+      table.clear();
+      nextDue = Infinity;
       fragments.clear();
+      outer.clear();
       closing.clear();
     },
-    onFlow(cb) {
-      listeners.push(cb);
-      return () => listeners.splice(listeners.indexOf(cb) >>> 0, 1);
-    },
+    onFlow: (cb) => subscribe(listeners, cb),
+    onFlowJson: (cb) => subscribe(lineListeners, cb),
     onSnoop: (cb) => snooper.subscribe(cb),
     stats: () => ({
       packets: st.packets,
@@ -251,5 +278,13 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       activeFlows: table.size,
       errors: { ...errors },
     }),
+  };
+}
+
+function subscribe<T>(list: T[], cb: T): () => void {
+  list.push(cb);
+  return () => {
+    const i = list.indexOf(cb);
+    if (i >= 0) list.splice(i, 1);
   };
 }

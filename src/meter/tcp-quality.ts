@@ -74,12 +74,7 @@ export function analyseSegment(c: FlowColumns, slot: number, d: number, v: Packe
     } else if (repeats && win !== 0) c.dupAcks[fi]!++;
   }
   if (ack !== c.lastAck[fi]) c.dupAcks[fi] = 0;
-  if (
-    (seglen > 0 || (flags & (SYN | FIN)) !== 0) &&
-    fNext !== 0 &&
-    gtSeq(fNext, seq) &&
-    (marks & KEEP_ALIVE) === 0
-  )
+  if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && (marks & KEEP_ALIVE) === 0)
     classifyResend(c, slot, fi, ri, v, tsMs);
   let next = (seq + seglen) >>> 0;
   if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && (flags & (SYN | FIN)) !== 0) next = (next + 1) >>> 0;
@@ -93,7 +88,14 @@ export function analyseSegment(c: FlowColumns, slot: number, d: number, v: Packe
   c.lastSegment[fi] = marks;
 }
 
-/** A segment below the next expected sequence number: fast/spurious/plain retransmission or out of order. */
+/**
+ * A segment with data (or SYN/FIN): spurious, fast or plain retransmission,
+ * out of order, or new data. Wireshark's order and conditions: spurious
+ * first (everything in it was acknowledged already; needs no sequence gap),
+ * then, for a segment that does not advance the sequence, fast (>= 2
+ * duplicate ACKs for it, within 20 ms), out of order (soon after the highest
+ * segment and not its exact resend: SYN and FIN count one), else plain.
+ */
 function classifyResend(
   c: FlowColumns,
   slot: number,
@@ -104,18 +106,27 @@ function classifyResend(
 ): void {
   const q = slot * 4;
   const seq = v.seq;
-  const end = (seq + v.payloadLength) >>> 0;
-  if (c.dupAcks[ri]! >= 2 && c.lastAck[ri] === seq && tsMs - c.lastAckTime[ri]! < FAST_RETRANSMISSION_MS) {
-    c.quality[q + Q_RETRANS]!++;
+  const seglen = v.payloadLength;
+  const fNext = c.nextSeq[fi]!;
+  // A segment starting one below nextseq after a zero-window probe brings new data.
+  const notAdvanced = fNext !== 0 && gtSeq(fNext, seq) && !(seglen > 1 && (fNext - 1) >>> 0 === seq);
+  const revAck = c.lastAck[ri]!;
+  if (seglen > 0 && revAck !== 0 && !gtSeq((seq + seglen) >>> 0, revAck)) {
+    c.quality[q + Q_RETRANS]!++; // spurious
+    return;
+  }
+  if (!notAdvanced) return;
+  if (c.dupAcks[ri]! >= 2 && revAck === seq && tsMs - c.lastAckTime[ri]! < FAST_RETRANSMISSION_MS) {
+    c.quality[q + Q_RETRANS]!++; // fast
     return;
   }
   const h = slot * 3;
   const firstRtt = c.handshake[h + 2]! > 0 ? c.handshake[h + 2]! - c.handshake[h]! : 0;
   const threshold = firstRtt > 0 ? firstRtt : OUT_OF_ORDER_DEFAULT_MS;
-  if (tsMs - c.nextSeqTime[fi]! < threshold && c.nextSeq[fi] !== end) {
+  const end = (seq + seglen + ((v.tcpFlags & (SYN | FIN)) !== 0 ? 1 : 0)) >>> 0;
+  if (tsMs - c.nextSeqTime[fi]! < threshold && fNext !== end) {
     c.quality[q + Q_OOO]!++;
     return;
   }
-  // Spurious (already acknowledged) or plain: Wireshark flags both as retransmissions.
   c.quality[q + Q_RETRANS]!++;
 }

@@ -28,6 +28,8 @@ export interface ClosingQueue {
   add(slot: number, gen: number, tsMs: number): void;
   /** The next slot closed at or before `closedBeforeMs` and still the same flow (generation), or -1. */
   due(closedBeforeMs: number, flowGens: Uint32Array): number;
+  /** Closing time of the oldest entry (Infinity when empty). */
+  nextTime(): number;
   clear(): void;
 }
 
@@ -60,6 +62,7 @@ export function createClosingQueue(capacity: number): ClosingQueue {
       }
       return -1;
     },
+    nextTime: () => (count > 0 ? times[head]! : Infinity),
     clear() {
       head = 0;
       count = 0;

@@ -19,6 +19,7 @@ import { createFlowMeter, meterCaptureFile } from '../../src/meter/index.ts';
 import type { FlowRecord } from '../../src/schema/flow-record.ts';
 import { requireTool, sharedCapture } from '../support/system-tool.ts';
 import { dirKey, readTsharkExpectation, type DirectionCounts } from './tshark-expected.ts';
+import { countVlanCopies, retransmissionsWithoutVlans } from './vlan-split.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,32 +32,27 @@ const DECODE_AS: Record<string, string[]> = {
 };
 
 /**
- * Files where the meter and tshark disagree on TCP analysis, and why. The
- * packets and bytes still agree; the retransmission check is replaced by
- * the assertion that follows from the reason.
- * - vlan-collisions: the same connection is captured on two VLANs. tshark
- *   ignores VLANs, so every copy is a "retransmission" (18); the meter keys
- *   flows by VLAN, so each copy is its own flow and nothing is resent (0).
- * - syn_retransmit_with_ts: one direction is VLAN-tagged and the other not, so
- *   the meter (keyed by VLAN) sees two one-way flows and cannot pair the
- *   SYN/ACKs with their SYNs; tshark's 18 retransmissions become 9 (1 + 8).
+ * Captures where the meter's flow key holds the VLAN and tshark's TCP
+ * analysis does not. Packets and bytes agree (flows are summed per 5-tuple
+ * above); retransmissions differ, and each entry pins the meter's exact
+ * count and the number of VLAN copies in the capture (vlan-split.ts):
+ * - vlan-collisions: one connection captured three times (untagged, VLAN 42,
+ *   QinQ 10/20). The meter meters three connections with nothing resent;
+ *   tshark sees one stream in which every copy of a data/SYN/FIN segment is a
+ *   retransmission, so tshark = meter + copies (0 + 18).
+ * - syn_retransmit_with_ts: the client's packets are tagged (VLAN 3136) and
+ *   the server's are not, so the meter has two one-way flows: the server's
+ *   segments are analysed without the client's ACKs (no duplicate ACKs, so
+ *   no fast retransmission; no ACK, so no spurious one) and without the
+ *   handshake RTT (Wireshark's out-of-order window falls back to 3 ms), so
+ *   the resends 0.2 ms after the highest segment count as out of order: 9
+ *   retransmissions where tshark has 18, with no copies at all.
+ * For both, the same capture with its VLAN tags removed gives tshark's
+ * counts connection by connection: the VLAN key is the whole difference.
  */
-const RETRANSMISSION_EXCEPTIONS: Record<string, number> = {
-  'tunnels/vlan-collisions.pcap': 0,
-  'mixed_voip_retrans/syn_retransmit_with_ts.pcap': 9,
-};
-
-/**
- * Open disagreements, reported as `todo` (visible in every run, not failing
- * the suite) until resolved; see docs/performance.md "Meter".
- */
-const OPEN: Record<string, string> = {
-  'tunnels/gtp1_gn_normal_incl_fragmentation.pcap': 'outer fragments arriving before their first fragment',
-  'tunnels/gtp6_gtp_0x32.pcap': 'one retransmission tshark flags that the meter does not',
-  'tunnels/pdp_ctx_messages.pcapng': "GTP' (port 3386) packets tshark decodes as carrying IP",
-  'tunnels/pppoe-over-qinq.pcap': 'retransmission count off by one',
-  'mixed_voip_retrans/h323.pcap': 'retransmission count off by one',
-  'mixed_voip_retrans/wireshark-retrans.pcap': 'retransmissions 43 vs 47 (fast/spurious edge cases)',
+const VLAN_SPLIT: Record<string, { meter: number; copies: number }> = {
+  'tunnels/vlan-collisions.pcap': { meter: 0, copies: 18 },
+  'mixed_voip_retrans/syn_retransmit_with_ts.pcap': { meter: 9, copies: 0 },
 };
 
 const FILES = ['tunnels', 'mixed_voip_retrans'].flatMap((dir) =>
@@ -112,8 +108,15 @@ function perPair(m: Map<string, DirectionCounts>): Map<string, number> {
   return out;
 }
 
+const retrans = (m: Map<string, number>): [string, number][] => [...m].filter(([, n]) => n > 0).sort();
+const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** Unordered pair key "a|pa|b|pb|proto" -> "a|pa|b|pb". */
+const withoutProto = (m: Map<string, number>): Map<string, number> =>
+  new Map([...m].map(([k, n]): [string, number] => [k.split('|').slice(0, 4).join('|'), n]));
+
 for (const rel of FILES) {
-  test(`meter agrees with tshark: ${rel}`, OPEN[rel] ? { todo: OPEN[rel] } : {}, async (t) => {
+  test(`meter agrees with tshark: ${rel}`, async (t) => {
     const tshark = requireTool(t, 'tshark');
     if (!tshark) return;
     const path = sharedCapture(rel);
@@ -126,16 +129,21 @@ for (const rel of FILES) {
       [...m].map(([k, c]): [string, number] => [k, c[f]]).sort(([a], [b]) => (a < b ? -1 : 1));
     assert.deepEqual(pick(got, 'packets'), pick(want.inner, 'packets'), 'packets per direction');
     assert.deepEqual(pick(got, 'bytes'), pick(want.inner, 'bytes'), 'IP bytes per direction');
-    const retrans = (m: Map<string, number>): [string, number][] => [...m].filter(([, n]) => n > 0).sort();
-    const exception = RETRANSMISSION_EXCEPTIONS[rel];
-    if (exception === undefined)
+    const split = VLAN_SPLIT[rel];
+    if (split === undefined)
       assert.deepEqual(retrans(perPair(got)), retrans(perPair(want.inner)), 'retransmissions per connection');
-    else
-      assert.equal(
-        flows.reduce((n, f) => n + (f.retransmissions ?? 0), 0),
-        exception,
-        'documented exception',
+    else {
+      const meterTotal = flows.reduce((n, f) => n + (f.retransmissions ?? 0), 0);
+      assert.equal(meterTotal, split.meter, "the meter's own count (flows keyed by VLAN)");
+      assert.equal(await countVlanCopies(path), split.copies, 'VLAN copies in the capture');
+      if (split.copies > 0)
+        assert.equal(sum(perPair(want.inner)), meterTotal + split.copies, 'tshark = meter + copies');
+      assert.deepEqual(
+        retrans(await retransmissionsWithoutVlans(path, DAY_MS)),
+        retrans(withoutProto(perPair(want.inner))),
+        'without VLAN tags, the meter counts what tshark counts',
       );
+    }
     // tshark's conversation tables: same packets for every inner 5-tuple; the rest are tunnel carriers.
     for (const [k, frames] of want.conv) {
       if (want.carriers.has(k)) continue;

@@ -11,6 +11,12 @@ export interface Cursor {
   end: number;
   /** Where the current IP packet ends by its length field (may be past `end` when cut). */
   ipEnd: number;
+  /**
+   * Where the link layer says its payload ends (PPPoE's length field), or
+   * Infinity. An IP length beyond it is wrong, and the transport payload
+   * stops there (as Wireshark's "IPv4 total length exceeds packet length").
+   */
+  linkEnd: number;
   /** The EtherType (or equivalent) of what starts at `off`, for STEP_ETHERTYPE. */
   etherType: number;
   /** VLAN tags seen in the current Ethernet header. */

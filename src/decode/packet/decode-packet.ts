@@ -37,6 +37,7 @@ export function createPacketDecoder(): PacketDecoder {
     off: 0,
     end: 0,
     ipEnd: 0,
+    linkEnd: Infinity,
     etherType: 0,
     tags: 0,
     depth: 0,
@@ -56,6 +57,7 @@ export function createPacketDecoder(): PacketDecoder {
       c.off = start;
       c.end = end;
       c.ipEnd = end;
+      c.linkEnd = Infinity;
       c.tags = 0;
       c.depth = 0;
       c.status = 'truncated';

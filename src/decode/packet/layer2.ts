@@ -135,6 +135,8 @@ export function decodeEtherType(c: Cursor): number {
       return STEP_MPLS;
     case ETHERTYPE_PPPOE_SESSION:
       if (c.off + PPPOE_HEADER_BYTES > c.end) return stop(c, 'truncated');
+      // RFC 2516 §4: the length field counts the PPP frame; bytes after it are Ethernet padding.
+      c.linkEnd = Math.min(c.linkEnd, c.off + PPPOE_HEADER_BYTES + u16(b, c.off + 4));
       c.off += PPPOE_HEADER_BYTES;
       return STEP_PPP;
     default:

@@ -56,6 +56,9 @@ function decodeIpv4(c: Cursor): number {
   const frag = u16(b, o + 6);
   if ((frag & (IPV4_MORE_FRAGMENTS | IPV4_OFFSET_MASK)) !== 0) {
     v.fragHash = fragmentHash(a, u16(b, o + 4), proto);
+    v.fragBytes = total - ihl;
+    v.fragEnd = (frag & IPV4_OFFSET_MASK) * 8 + v.fragBytes;
+    v.fragMore = (frag & IPV4_MORE_FRAGMENTS) !== 0;
     if ((frag & IPV4_OFFSET_MASK) !== 0) return stop(c, 'fragment');
     v.firstFragment = true;
     v.fragOuter = false;
@@ -90,6 +93,9 @@ function decodeIpv6(c: Cursor): number {
     if (next === IPV6_FRAGMENT) {
       const offsetFlags = u16(b, p + 2);
       v.fragHash = fragmentHash(a, u32(b, p + 4), b[p]!);
+      v.fragBytes = Math.max(0, c.ipEnd - (p + 8));
+      v.fragEnd = (offsetFlags & 0xfff8) + v.fragBytes;
+      v.fragMore = (offsetFlags & 1) !== 0;
       if ((offsetFlags & 0xfff8) !== 0) {
         v.proto = b[p]!;
         return stop(c, 'fragment');

@@ -9,7 +9,7 @@
  * flow record carries the name. A closed list: adding one is a contract change.
  * - `gre`: GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637); tunnelId = key
  * - `erspan`: ERSPAN type I/II/III over GRE; tunnelId = session id
- * - `gtp-u`: GTPv1-U (3GPP TS 29.281); tunnelId = TEID
+ * - `gtp-u`: GTPv1-U (3GPP TS 29.281); tunnelId = TEID. Also GTPv0 T-PDUs (TS 09.60); tunnelId = flow label
  * - `gtp-c`: GTPv1-C/GTPv2-C (TS 29.060/29.274) signalling, metered as the outer flow; tunnelId = TEID
  * - `vxlan`: VXLAN (RFC 7348) and VXLAN-GPE; tunnelId = VNI
  * - `geneve`: Geneve (RFC 8926); tunnelId = VNI
@@ -112,6 +112,11 @@ export interface PacketView {
   fragHash: number;
   /** True when the fragmented layer is an outer (tunnel) layer: later fragments add nothing to the inner flow. */
   fragOuter: boolean;
+  /** Of the fragmented IP layer: where this fragment's data ends in the whole packet, and its data bytes. */
+  fragEnd: number;
+  fragBytes: number;
+  /** More fragments follow (IPv4 MF, IPv6 M flag): false on the last one, which gives the packet's length. */
+  fragMore: boolean;
 }
 
 /** A fresh view; reuse it for every packet. */
@@ -147,6 +152,9 @@ export function createPacketView(): PacketView {
     firstFragment: false,
     fragHash: 0,
     fragOuter: false,
+    fragEnd: 0,
+    fragBytes: 0,
+    fragMore: false,
   };
 }
 
@@ -179,4 +187,7 @@ export function resetPacketView(v: PacketView): void {
   v.firstFragment = false;
   v.fragHash = 0;
   v.fragOuter = false;
+  v.fragEnd = 0;
+  v.fragBytes = 0;
+  v.fragMore = false;
 }

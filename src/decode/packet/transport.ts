@@ -89,6 +89,6 @@ function decodeUdp(c: Cursor, tunnels: boolean): number {
 function setPayload(c: Cursor, start: number): void {
   const v = c.v;
   v.payloadOffset = start;
-  v.payloadLength = Math.max(0, c.ipEnd - start);
+  v.payloadLength = Math.max(0, Math.min(c.ipEnd, c.linkEnd) - start);
   v.payloadCaptured = Math.max(0, Math.min(c.end, c.ipEnd) - start);
 }

@@ -4,6 +4,7 @@
  * port and checked by header: VXLAN (RFC 7348, 4789; Linux's 8472),
  * VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe, 4790) with NSH (RFC 8300), Geneve
  * (RFC 8926, 6081), GTP-U/GTP-C (3GPP TS 29.281/29.060/29.274, 2152/2123),
+ * GTPv0 user data (TS 09.60, 3386),
  * Teredo (RFC 4380, 3544), MPLS in UDP (RFC 7510, 6635) and AYIYA (5072).
  * A header that does not check out leaves the packet a plain UDP/GRE flow.
  */
@@ -41,6 +42,9 @@ const ERSPAN_SESSION_MASK = 0x3ff;
 
 const PORT_GTP_C = 2123;
 const PORT_GTP_U = 2152;
+const PORT_GTP_V0 = 3386;
+/** TS 09.60 §6: the GTPv0 header is 20 bytes, the flow label at 6. */
+const GTP_V0_HEADER_BYTES = 20;
 const PORT_TEREDO = 3544;
 const PORT_VXLAN = 4789;
 const PORT_VXLAN_GPE = 4790;
@@ -121,6 +125,7 @@ export function decodeUdpTunnel(c: Cursor): number {
   if (sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX)
     return decodeVxlan(c);
   if (dp === PORT_GTP_U || sp === PORT_GTP_U) return decodeGtpU(c);
+  if (dp === PORT_GTP_V0 || sp === PORT_GTP_V0) return decodeGtpV0(c);
   if (dp === PORT_GENEVE || sp === PORT_GENEVE) return decodeGeneve(c);
   if (dp === PORT_GTP_C || sp === PORT_GTP_C) return decodeGtpC(c);
   if (dp === PORT_VXLAN_GPE || sp === PORT_VXLAN_GPE) return decodeVxlanGpe(c);
@@ -192,6 +197,22 @@ function decodeGtpU(c: Cursor): number {
   const nibble = (b[p] ?? 0) >> 4;
   if (p >= c.end || (nibble !== 4 && nibble !== 6)) return stop(c, 'ok');
   return enter(c, TUNNEL_GTP_U, teid, p, STEP_IP);
+}
+
+/**
+ * GTPv0 (the 2G/3G predecessor of GTP-U, port 3386, shared with GTP'): a
+ * T-PDU carries user IP, metered as a `gtp-u` tunnel whose id is the flow
+ * label. Other messages (signalling, and GTP' charging, whose protocol-type
+ * bit is clear) stay plain UDP.
+ */
+function decodeGtpV0(c: Cursor): number {
+  const b = c.b;
+  const o = c.off;
+  const p = o + GTP_V0_HEADER_BYTES;
+  if (p >= c.end || b[o]! >> 5 !== 0 || (b[o]! & 0x10) === 0 || b[o + 1] !== GTP_G_PDU) return stop(c, 'ok');
+  const nibble = b[p]! >> 4;
+  if (nibble !== 4 && nibble !== 6) return stop(c, 'ok');
+  return enter(c, TUNNEL_GTP_U, u16(b, o + 6), p, STEP_IP);
 }
 
 /** GTP-C is signalling: the flow stays the outer UDP one, tagged with the session's TEID. */

@@ -1,0 +1,197 @@
+/**
+ * Flow slot -> one JSON Lines line as UTF-8 bytes, written straight from the
+ * columns into a reused buffer: the same text as
+ * `JSON.stringify(buildFlowRecord(...))` (same fields, same order;
+ * test/meter/flow-json.test.ts holds them equal on every test capture)
+ * without the record object and its strings, whose allocation, garbage
+ * collection and generic serialisation cost more than metering the flow's
+ * packets did. Only the exporter and application labels can need JSON
+ * escaping; they are escaped once, by JSON.stringify.
+ */
+import { MAX_KEPT_MPLS_LABELS, TUNNEL_TYPES } from '../decode/packet/index.ts';
+import { formatAddressWords } from './flow-export.ts';
+import type { FlowColumns } from './flow-columns.ts';
+import { encodeText, putAscii, putBytes, putIpv4, putMac, putNumber } from './json-bytes.ts';
+import type { AppLabel } from './payload-inspector.ts';
+
+const ICMP = 1;
+const TCP = 6;
+const ICMPV6 = 58;
+/** Bytes a line takes at most besides the exporter and the label: keys ~700, values ~800. */
+const MAX_FIXED_LINE_BYTES = 2048;
+
+/** A number's key: comma before, colon after. */
+const num = (name: string): Uint8Array => encodeText(`,"${name}":`);
+/** A string's key: also the opening quote. */
+const str = (name: string): Uint8Array => encodeText(`,"${name}":"`);
+/** Key bytes by field name (plain properties: monomorphic loads on the hot path). */
+const KEY = {
+  start: num('start'),
+  end: num('end'),
+  srcPort: num('srcPort'),
+  dstPort: num('dstPort'),
+  proto: num('proto'),
+  bytes: num('bytes'),
+  packets: num('packets'),
+  reverseBytes: num('reverseBytes'),
+  reversePackets: num('reversePackets'),
+  tos: num('tos'),
+  etherType: num('etherType'),
+  icmpType: num('icmpType'),
+  icmpCode: num('icmpCode'),
+  vlan: num('vlan'),
+  outerVlan: num('outerVlan'),
+  tunnelId: num('tunnelId'),
+  tcpFlags: num('tcpFlags'),
+  reverseTcpFlags: num('reverseTcpFlags'),
+  retransmissions: num('retransmissions'),
+  outOfOrder: num('outOfOrder'),
+  lost: num('lost'),
+  zeroWindows: num('zeroWindows'),
+  rttUs: num('rttUs'),
+  serverRttUs: num('serverRttUs'),
+  clientRttUs: num('clientRttUs'),
+  appResponseUs: num('appResponseUs'),
+  srcAddr: str('srcAddr'),
+  dstAddr: str('dstAddr'),
+  srcMac: str('srcMac'),
+  dstMac: str('dstMac'),
+  tunnelType: str('tunnelType'),
+  outerSrcAddr: str('outerSrcAddr'),
+  outerDstAddr: str('outerDstAddr'),
+};
+const QUOTE = 0x22;
+const CLOSE_LINE = encodeText('}\n');
+
+/** Formats lines of one meter (one exporter) into a reused buffer. */
+export interface FlowJsonFormatter {
+  /** The line of flow `slot`, newline included; a view of the buffer, valid until the next call. */
+  format(c: FlowColumns, slot: number, labels: readonly AppLabel[]): Uint8Array;
+}
+
+export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
+  const prefix = encodeText(`{"type":"packets","exporter":${JSON.stringify(exporter)}`);
+  const labelBytes = new WeakMap<AppLabel, Uint8Array>();
+  let buf = new Uint8Array(MAX_FIXED_LINE_BYTES + prefix.length);
+  const labelJson = (l: AppLabel): Uint8Array => {
+    let bytes = labelBytes.get(l);
+    if (!bytes) {
+      const cat = l.appCategory === undefined ? '' : `,"appCategory":${JSON.stringify(l.appCategory)}`;
+      bytes = encodeText(`,"appProto":${JSON.stringify(l.appProto)}${cat}`);
+      labelBytes.set(l, bytes);
+    }
+    return bytes;
+  };
+  return {
+    format(c, slot, labels) {
+      const l = labels[c.appLabel[slot]! - 1];
+      const label = l ? labelJson(l) : undefined;
+      const need = MAX_FIXED_LINE_BYTES + prefix.length + (label?.length ?? 0);
+      if (buf.length < need) buf = new Uint8Array(need);
+      const b = buf;
+      let o = putBytes(b, 0, prefix);
+      o = putMain(b, o, c, slot);
+      o = putLayer2(b, o, c, slot);
+      const meta = c.keyMeta[slot]!;
+      const tunnelType = (meta >>> 16) & 0xff;
+      if (tunnelType !== 0) o = putTunnel(b, o, c, slot, tunnelType, (meta >>> 12) & 0xf);
+      if ((meta & 0xff) === TCP) o = putTcp(b, o, c, slot);
+      const app = c.app[slot * 2 + 1]!;
+      if (app >= 0) o = putNumber(b, putBytes(b, o, KEY.appResponseUs), Math.round(app * 1000));
+      if (label) o = putBytes(b, o, label);
+      o = putBytes(b, o, CLOSE_LINE);
+      return b.subarray(0, o);
+    },
+  };
+}
+
+/** Times, 5-tuple, counters, tos, EtherType, ICMP type/code. */
+function putMain(b: Uint8Array, o: number, c: FlowColumns, slot: number): number {
+  const meta = c.keyMeta[slot]!;
+  const proto = meta & 0xff;
+  const family = (meta >>> 8) & 0xf;
+  const initiatorIsB = (meta >>> 24) & 1;
+  const ports = c.keyPorts[slot]!;
+  const s = slot * 2;
+  const a = slot * 8;
+  o = putNumber(b, putBytes(b, o, KEY.start), Math.floor(c.first[slot]!));
+  o = putNumber(b, putBytes(b, o, KEY.end), Math.floor(c.last[slot]!));
+  o = putAddress(b, putBytes(b, o, KEY.srcAddr), c.keyAddr, a + (initiatorIsB ? 4 : 0), family);
+  o = putAddress(b, putBytes(b, o, KEY.dstAddr), c.keyAddr, a + (initiatorIsB ? 0 : 4), family);
+  o = putNumber(b, putBytes(b, o, KEY.srcPort), initiatorIsB ? ports & 0xffff : ports >>> 16);
+  o = putNumber(b, putBytes(b, o, KEY.dstPort), initiatorIsB ? ports >>> 16 : ports & 0xffff);
+  o = putNumber(b, putBytes(b, o, KEY.proto), proto);
+  o = putNumber(b, putBytes(b, o, KEY.bytes), c.bytes[s]!);
+  o = putNumber(b, putBytes(b, o, KEY.packets), c.packets[s]!);
+  o = putNumber(b, putBytes(b, o, KEY.reverseBytes), c.bytes[s + 1]!);
+  o = putNumber(b, putBytes(b, o, KEY.reversePackets), c.packets[s + 1]!);
+  o = putNumber(b, putBytes(b, o, KEY.tos), c.tos[slot]!);
+  o = putNumber(b, putBytes(b, o, KEY.etherType), c.l2[slot * 3 + 2]!);
+  if (proto === ICMP || proto === ICMPV6) {
+    o = putNumber(b, putBytes(b, o, KEY.icmpType), c.icmp[slot]! >>> 8);
+    o = putNumber(b, putBytes(b, o, KEY.icmpCode), c.icmp[slot]! & 0xff);
+  }
+  return o;
+}
+
+/** An address in quotes (the opening quote is part of the key). IPv6 is rarer: through the text form. */
+function putAddress(b: Uint8Array, o: number, w: Uint32Array, at: number, family: number): number {
+  o = family === 4 ? putIpv4(b, o, w[at + 3]!) : putAscii(b, o, formatAddressWords(w, at, family));
+  b[o] = QUOTE;
+  return o + 1;
+}
+
+function putLayer2(b: Uint8Array, o: number, c: FlowColumns, slot: number): number {
+  const src = c.mac[slot * 2]!;
+  if (src >= 0) {
+    o = putMac(b, putBytes(b, o, KEY.srcMac), src);
+    b[o++] = QUOTE;
+    o = putMac(b, putBytes(b, o, KEY.dstMac), c.mac[slot * 2 + 1]!);
+    b[o++] = QUOTE;
+  }
+  const vlan = c.l2[slot * 3]!;
+  const outer = c.l2[slot * 3 + 1]!;
+  if (vlan !== 0) o = putNumber(b, putBytes(b, o, KEY.vlan), vlan);
+  if (outer !== 0) o = putNumber(b, putBytes(b, o, KEY.outerVlan), outer);
+  const n = Math.min(c.mplsCount[slot]!, 3, MAX_KEPT_MPLS_LABELS);
+  if (n > 0) o = putAscii(b, o, `,"mplsLabels":[${c.mpls.subarray(slot * 3, slot * 3 + n).join(',')}]`);
+  return o;
+}
+
+function putTunnel(
+  b: Uint8Array,
+  o: number,
+  c: FlowColumns,
+  slot: number,
+  type: number,
+  family: number,
+): number {
+  o = putAscii(b, putBytes(b, o, KEY.tunnelType), TUNNEL_TYPES[type] ?? '');
+  b[o++] = QUOTE;
+  o = putNumber(b, putBytes(b, o, KEY.tunnelId), c.tunnelId[slot]!);
+  if (family !== 0) {
+    o = putAddress(b, putBytes(b, o, KEY.outerSrcAddr), c.outerAddr, slot * 8, family);
+    o = putAddress(b, putBytes(b, o, KEY.outerDstAddr), c.outerAddr, slot * 8 + 4, family);
+  }
+  return o;
+}
+
+function putTcp(b: Uint8Array, o: number, c: FlowColumns, slot: number): number {
+  const q = slot * 4;
+  o = putNumber(b, putBytes(b, o, KEY.tcpFlags), c.tcpFlags[slot * 2]!);
+  o = putNumber(b, putBytes(b, o, KEY.reverseTcpFlags), c.tcpFlags[slot * 2 + 1]!);
+  o = putNumber(b, putBytes(b, o, KEY.retransmissions), c.quality[q]!);
+  o = putNumber(b, putBytes(b, o, KEY.outOfOrder), c.quality[q + 1]!);
+  o = putNumber(b, putBytes(b, o, KEY.lost), c.quality[q + 2]!);
+  o = putNumber(b, putBytes(b, o, KEY.zeroWindows), c.quality[q + 3]!);
+  const h = slot * 3;
+  const syn = c.handshake[h]!;
+  const synAck = c.handshake[h + 1]!;
+  const ack = c.handshake[h + 2]!;
+  if (syn > 0 && synAck >= syn && ack >= synAck) {
+    o = putNumber(b, putBytes(b, o, KEY.rttUs), Math.round((ack - syn) * 1000));
+    o = putNumber(b, putBytes(b, o, KEY.serverRttUs), Math.round((synAck - syn) * 1000));
+    o = putNumber(b, putBytes(b, o, KEY.clientRttUs), Math.round((ack - synAck) * 1000));
+  }
+  return o;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enrichConfigSchema } from '../enrich/config.ts';
+import { liveConfigSchema } from '../live/config.ts';
 import { parseDuration, parseListen, parseSize, type ListenAddress } from './units.ts';
 
 /** A listener: "host:port", a list of them, or "" (switched off). */
@@ -32,7 +33,49 @@ const listener = (def: string) => z.strictObject({ listen: listen.prefault(def) 
 
 /** The whole configuration; defaults are those of contracts.md. */
 export const configSchema = z.strictObject({
-  http: z.strictObject({ listen: listen.prefault('0.0.0.0:3000') }).prefault({}),
+  http: z
+    .strictObject({
+      listen: listen.prefault('0.0.0.0:3000'),
+      /** HTTPS when both are set: PEM files of the certificate (chain) and its key. */
+      tls: z
+        .strictObject({ cert: z.string().default(''), key: z.string().default('') })
+        .prefault({})
+        .refine((t) => (t.cert === '') === (t.key === ''), 'set both cert and key, or neither'),
+      /** Cross-origin requests: off unless origins are listed ("https://ui.example"). */
+      cors: z.strictObject({ origins: z.array(z.string().min(1)).default([]) }).prefault({}),
+      rateLimit: z
+        .strictObject({
+          /** API requests per client address per window (0: no limit). */
+          max: z.int().min(0).default(600),
+          window: duration.prefault('1m'),
+          /** Login attempts per client address per loginWindow. */
+          loginMax: z.int().min(1).default(10),
+          loginWindow: duration.prefault('15m'),
+        })
+        .prefault({}),
+      sessions: z
+        .strictObject({
+          /** A session ends this long after login ... */
+          maxAge: duration.prefault('12h'),
+          /** ... or after this long unused. */
+          idleTimeout: duration.prefault('1h'),
+          /** Secure cookies: "auto" when TLS is on; "always" behind a TLS-terminating proxy. */
+          secureCookie: z.enum(['auto', 'always', 'never']).default('auto'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Users, API keys and the metrics token (docs/api.md). */
+  auth: z
+    .strictObject({
+      /** Users and API keys; null: "<storage.path>/auth.json". */
+      file: z.string().min(1).nullable().default(null),
+      /** When set, /metrics asks for "Authorization: Bearer <token>"; empty leaves it open for scrapers. */
+      metricsToken: z.string().default(''),
+      /** With no user yet, create "admin" with a one-time password printed once in the log. */
+      bootstrapAdmin: z.boolean().default(true),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -57,8 +100,12 @@ export const configSchema = z.strictObject({
       templateHold: duration.prefault('60s'),
       /** Sampling rate assumed for records that carry none. */
       defaultSamplingRate: z.int().min(1).default(1),
-      /** Recent flows kept in memory for later stages (fixed-size ring). */
-      recentFlows: z.int().min(0).max(10_000_000).default(100_000),
+      /**
+       * Recent flows kept in memory (fixed-size ring). Small on purpose: records
+       * that stay alive past a young-generation GC get promoted and copied, and a
+       * 100k ring cost 5-9x the decoding itself (bench/ingest/decode-micro.ts).
+       */
+      recentFlows: z.int().min(0).max(10_000_000).default(4096),
     })
     .prefault({}),
   storage: z
@@ -69,6 +116,11 @@ export const configSchema = z.strictObject({
         .strictObject({
           url: z.url().default('http://127.0.0.1:8123'),
           database: z.string().min(1).default('flowlens'),
+          /** User and password of ClickHouse's HTTP interface. */
+          user: z.string().min(1).default('default'),
+          password: z.string().default(''),
+          /** A request (query or insert) taking longer fails. */
+          requestTimeout: duration.prefault('60s'),
         })
         .prefault({}),
       retention: z
@@ -93,6 +145,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Enrichment: applications, GeoIP/AS, host names, MAC vendors (src/enrich/config.ts). */
   enrich: enrichConfigSchema.prefault({}),
+  /** Live view and per-client metrics (src/live/config.ts). */
+  live: liveConfigSchema.prefault({}),
   /** Live capture (one dumpcap per interface) and packet recordings; docs/adr/0002-live-capture-dumpcap.md. */
   capture: z
     .strictObject({

@@ -5,6 +5,7 @@ import type { Clock, Timer } from '../common/clock.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
 import { createUdpListener, readSocketDrops, type UdpListener } from '../ingest/udp/index.ts';
+import type { LiveDelta } from '../live/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { BatchBuilder, batchTransferList } from './batch.ts';
 import type { CollectorMetrics } from './metrics.ts';
@@ -25,6 +26,8 @@ export interface Collector {
   listeners(): { name: string; port: number }[];
   /** Resolves once every datagram received so far has been decoded and its statistics applied. */
   settle(): Promise<void>;
+  /** Live-view deltas from the decode workers (about once a second each); workers sum them only while someone listens. */
+  onLive(cb: (delta: LiveDelta) => void): () => void;
 }
 
 export interface CollectorDeps {
@@ -55,6 +58,9 @@ export function createCollector(deps: CollectorDeps): Collector {
   const queued = new Array<number>(n).fill(0);
   const waiters = new Map<number, (r: FlowRecord[]) => void>();
   const exporters = createExporterTable();
+  const liveListeners = new Set<(d: LiveDelta) => void>();
+  const setLive = (w: Worker): void =>
+    w.postMessage({ t: 'live', enabled: liveListeners.size > 0 } satisfies ToWorker);
   let listeners: UdpListener[] = [];
   let flushTimer: Timer | undefined;
   let sent = 0;
@@ -102,6 +108,9 @@ export function createCollector(deps: CollectorDeps): Collector {
         waiters.get(m.id)?.(m.records);
         waiters.delete(m.id);
         break;
+      case 'live':
+        for (const cb of liveListeners) cb(m.delta);
+        break;
       case 'log':
         log[m.level](m.fields, m.msg);
         break;
@@ -129,6 +138,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       transferList: init.storePort ? [init.storePort] : [],
     });
     w.on('message', (m: FromWorker) => onMessage(i, m));
+    if (liveListeners.size > 0) setLive(w);
     w.on('error', (err) => log.error({ err, worker: i }, 'decode worker failed'));
     await new Promise<void>((resolve, reject) => {
       w.once('message', () => resolve());
@@ -215,6 +225,14 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
     exporters: () => exporters.list(),
     listeners: () => listeners.map((l) => ({ name: l.name, port: l.port() })),
+    onLive(cb) {
+      liveListeners.add(cb);
+      if (liveListeners.size === 1) workers.forEach(setLive);
+      return () => {
+        liveListeners.delete(cb);
+        if (liveListeners.size === 0) workers.forEach(setLive);
+      };
+    },
     async settle() {
       builders.forEach((_, w) => send(w));
       while (decoded < sent) await new Promise((r) => setTimeout(r, 5));

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFlowDecoder } from '../decode/index.ts';
+import { createLiveAggregator, type LiveAggregator } from '../live/index.ts';
 import { createStoreProducer } from '../store/index.ts';
 import { ExporterStats } from './exporter-stats.ts';
 import { FlowRing } from './flow-ring.ts';
@@ -25,6 +26,10 @@ const store = init.storePort
     })
   : undefined;
 const stats = new ExporterStats();
+/** Live view sums (src/live); undefined until the collector asks for them. */
+let live: LiveAggregator | undefined;
+/** Live deltas go to the main thread once a second. */
+const LIVE_INTERVAL_MS = 1000;
 
 for (const file of init.loadStateFrom) {
   try {
@@ -63,13 +68,20 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
         r.samplingRate = init.defaultSamplingRate;
       ring.push(r);
       store?.add(r);
+      live?.add(r, ctx.receivedMs);
     }
     stats.addDatagram(ctx.exporter, out.format, out, ctx.receivedMs);
   }
   post({ t: 'done', datagrams: batch.count });
+  // A backlog of batches starves the interval timer: report from here too.
+  if (Date.now() - lastReportMs >= init.statsIntervalMs) report();
+  if (live && Date.now() - lastLiveMs >= LIVE_INTERVAL_MS) reportLive();
 }
 
+let lastReportMs = Date.now();
+
 function report(): void {
+  lastReportMs = Date.now();
   stats.addExpired(decoder.expire(Date.now()).expiredByExporter);
   const s = decoder.netflow.stats();
   post({
@@ -82,6 +94,12 @@ function report(): void {
 }
 
 const statsTimer = setInterval(report, init.statsIntervalMs);
+let lastLiveMs = Date.now();
+function reportLive(): void {
+  lastLiveMs = Date.now();
+  if (live && live.pending > 0) post({ t: 'live', delta: live.drain(lastLiveMs) });
+}
+const liveTimer = setInterval(reportLive, LIVE_INTERVAL_MS);
 const storeTimer = store
   ? setInterval(() => store.tick(), Math.max(1, init.storeBatchMaxDelayMs / 2))
   : undefined;
@@ -97,9 +115,16 @@ port.on('message', (m: ToWorker) => {
     case 'recent':
       post({ t: 'recent', id: m.id, records: ring.recent(m.limit) });
       break;
+    case 'live':
+      live = m.enabled
+        ? (live ?? createLiveAggregator({ source: `worker-${init.index}`, startMs: Date.now() }))
+        : undefined;
+      break;
     case 'stop':
       // Messages are handled in order: every batch sent before 'stop' is decoded by now.
       clearInterval(statsTimer);
+      clearInterval(liveTimer);
+      reportLive();
       clearInterval(saveTimer);
       report();
       saveState();

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { LiveDelta } from '../live/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import type { DatagramBatch } from './batch.ts';
 import type { ExporterDelta } from './exporter-stats.ts';
@@ -23,7 +24,11 @@ export interface DecodeWorkerInit {
 
 /** Receiving thread -> worker. */
 export type ToWorker =
-  { t: 'batch'; batch: DatagramBatch } | { t: 'recent'; id: number; limit: number } | { t: 'stop' };
+  | { t: 'batch'; batch: DatagramBatch }
+  | { t: 'recent'; id: number; limit: number }
+  /** Live aggregation on or off (on once something listens to the collector's live deltas). */
+  | { t: 'live'; enabled: boolean }
+  | { t: 'stop' };
 
 /** Worker -> receiving thread. */
 export type FromWorker =
@@ -31,5 +36,7 @@ export type FromWorker =
   | { t: 'done'; datagrams: number }
   | { t: 'stats'; deltas: ExporterDelta[]; templates: number; pending: number; ringPushed: number }
   | { t: 'recent'; id: number; records: FlowRecord[] }
+  /** The live view's delta of the last interval (src/live). */
+  | { t: 'live'; delta: LiveDelta }
   | { t: 'stopped' }
   | { t: 'log'; level: 'warn' | 'error'; msg: string; fields: Record<string, unknown> };

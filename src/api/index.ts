@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.ts';
 import type { LiveState } from '../live/index.ts';
 import { httpMetricsPlugin, registerLiveRoutes } from './live/index.ts';
+import { registerStaticUi } from './static.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, installErrorHandlers } from './errors.ts';
 import { openApiRoute, registerOpenApi } from './openapi.ts';
@@ -113,6 +114,8 @@ async function registerApi(app: FastifyInstance, deps: HttpDeps & { api: ApiDeps
       routeConfig: { role: 'viewer' },
     });
   }
+  // Last: the web UI answers every path the API does not (single-page app fallback).
+  registerStaticUi(app, { dir: new URL('../../web/dist', import.meta.url).pathname });
 }
 
 /** Builds the Fastify app (not listening: the composition root calls listen). */

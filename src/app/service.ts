@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
 import { createCollector, type Collector } from '../pipeline/collector.ts';
 import { createCollectorMetrics } from '../pipeline/metrics.ts';
+import { createCaptureHost, type CaptureHost } from '../pipeline/capture-host.ts';
 import { ListenError } from '../ingest/udp/index.ts';
 import { clickhouseStoreConfig, createStoreHost, duckDbStoreConfig, type StoreHost } from '../store/index.ts';
 
@@ -21,6 +22,8 @@ export interface Service {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly collector: Collector;
+  /** Live capture and metering of `capture.interfaces`. */
+  readonly capture: CaptureHost;
   /** The flow store's writer thread (undefined until the ClickHouse engine exists and is chosen). */
   readonly store: StoreHost | undefined;
   readonly registry: Registry;
@@ -56,11 +59,22 @@ export function createService(deps: ServiceDeps): Service {
     clock,
     log: log.child({ component: 'collector' }),
     metrics,
+    enrich: config.enrich,
     ...(store ? { connectStore: () => store.connectProducer() } : {}),
+  });
+  // Live interfaces: metered flows take the same path as decoded ones (enrich, store, live).
+  const capture = createCaptureHost({
+    config: config.capture,
+    collector: config.collector,
+    enrich: config.enrich,
+    connectStore: store ? () => store.connectProducer() : undefined,
+    log: log.child({ component: 'capture' }),
+    registry,
   });
   const live = createLiveState({ clock, config: config.live });
   createClientMetrics({ registry, live, maxSeries: config.live.maxClientSeries });
   collector.onLive((delta) => live.apply(delta));
+  capture.onLive((delta) => live.apply(delta));
   let ready = false;
   const auth = createAuthStore({
     file: authFilePath(config, deps.cwd),
@@ -107,6 +121,7 @@ export function createService(deps: ServiceDeps): Service {
   let httpAddr: string | undefined;
   return {
     collector,
+    capture,
     store,
     registry,
     httpAddress: () => httpAddr,
@@ -126,8 +141,11 @@ export function createService(deps: ServiceDeps): Service {
       try {
         await recorder.load();
         await collector.start();
+        await capture.start();
         live.start();
       } catch (err) {
+        await capture.stop();
+        await collector.stop();
         await store.stop();
         throw err;
       }
@@ -136,6 +154,7 @@ export function createService(deps: ServiceDeps): Service {
         try {
           httpAddr = await http.listen({ host: l.host, port: l.port });
         } catch (err) {
+          await capture.stop();
           await collector.stop();
           await store.stop();
           await recorder.close();
@@ -154,6 +173,7 @@ export function createService(deps: ServiceDeps): Service {
     async stop() {
       ready = false;
       live.stop();
+      await capture.stop();
       await collector.stop();
       // After the collector: its decode workers send their last flows on stop.
       await store?.stop();

@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import type { Clock, Timer } from '../common/clock.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
-import { createUdpListener, readSocketDrops, type UdpListener } from '../ingest/udp/index.ts';
+import {
+  createUdpListener,
+  readReceiveQueue,
+  readSocketDrops,
+  type UdpListener,
+} from '../ingest/udp/index.ts';
 import type { LiveDelta } from '../live/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { BatchBuilder, batchTransferList } from './batch.ts';
 import type { CollectorMetrics } from './metrics.ts';
 import type { DecodeWorkerInit, FromWorker, ToWorker } from './messages.ts';
 import { createExporterTable, type ExporterSummary } from './exporter-table.ts';
+import { sinkInit } from './flow-sink.ts';
+import type { EnrichConfig } from '../enrich/index.ts';
 
 /** Live flow collection: UDP listeners feeding decode workers. */
 export interface Collector {
@@ -39,13 +46,13 @@ export interface CollectorDeps {
   metrics: CollectorMetrics;
   /** A port to the flow store for each decode worker; absent stores nothing. */
   connectStore?: () => MessagePort;
+  /** Enrichment in the decode workers; absent leaves records as decoded. */
+  enrich?: EnrichConfig;
 }
 
 const STATS_INTERVAL_MS = 250;
-/** Flows per columnar batch to the store: big enough to amortise a message, small enough to stay in cache. */
-const STORE_BATCH_ROWS = 8192;
-/** A partial batch goes to the store after this long (well under the store's flush interval). */
-const STORE_BATCH_MAX_DELAY_MS = 100;
+/** settle() waits at most this many 10 ms polls for the kernel queues to empty. */
+const SETTLE_MAX_POLLS = 1000;
 const STOP_TIMEOUT_MS = 10_000;
 const WORKER_URL = new URL('./decode-worker.ts', import.meta.url);
 
@@ -121,22 +128,22 @@ export function createCollector(deps: CollectorDeps): Collector {
   };
 
   const startWorker = async (i: number, stateFiles: string[]): Promise<Worker> => {
+    const storePort = deps.connectStore?.();
     const init: DecodeWorkerInit = {
       index: i,
-      ringCapacity: Math.ceil(config.recentFlows / n),
       holdMs: config.templateHold,
-      defaultSamplingRate: config.defaultSamplingRate,
+      sink: sinkInit({
+        source: `worker-${i}`,
+        ringCapacity: Math.ceil(config.recentFlows / n),
+        defaultSamplingRate: config.defaultSamplingRate,
+        storePort,
+        enrich: deps.enrich,
+      }),
       loadStateFrom: stateFiles,
       saveStateTo: deps.stateDir ? join(deps.stateDir, `templates-w${i}.json`) : undefined,
       statsIntervalMs: STATS_INTERVAL_MS,
-      storePort: deps.connectStore?.(),
-      storeBatchRows: STORE_BATCH_ROWS,
-      storeBatchMaxDelayMs: STORE_BATCH_MAX_DELAY_MS,
     };
-    const w = new Worker(WORKER_URL, {
-      workerData: init,
-      transferList: init.storePort ? [init.storePort] : [],
-    });
+    const w = new Worker(WORKER_URL, { workerData: init, transferList: storePort ? [storePort] : [] });
     w.on('message', (m: FromWorker) => onMessage(i, m));
     if (liveListeners.size > 0) setLive(w);
     w.on('error', (err) => log.error({ err, worker: i }, 'decode worker failed'));
@@ -234,10 +241,16 @@ export function createCollector(deps: CollectorDeps): Collector {
       };
     },
     async settle() {
+      // First read what the kernel still holds for our sockets, then hand every batch over.
+      const ports = listeners.map((l) => l.port());
+      for (let i = 0; i < SETTLE_MAX_POLLS; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const waiting = await Promise.all(ports.map((p) => readReceiveQueue(p)));
+        if (waiting.every((n) => n === 0)) break;
+      }
       builders.forEach((_, w) => send(w));
+      // Workers post a batch's statistics before its 'done'.
       while (decoded < sent) await new Promise((r) => setTimeout(r, 5));
-      // One more statistics report after the last batch.
-      await new Promise((r) => setTimeout(r, STATS_INTERVAL_MS * 2));
     },
   };
 }

@@ -6,10 +6,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFlowDecoder } from '../decode/index.ts';
-import { createLiveAggregator, type LiveAggregator } from '../live/index.ts';
-import { createStoreProducer } from '../store/index.ts';
 import { ExporterStats } from './exporter-stats.ts';
-import { FlowRing } from './flow-ring.ts';
+import { createFlowSink } from './flow-sink.ts';
 import type { DecodeWorkerInit, FromWorker, ToWorker } from './messages.ts';
 
 const init = workerData as DecodeWorkerInit;
@@ -17,19 +15,8 @@ const port = parentPort!;
 const post = (m: FromWorker): void => port.postMessage(m);
 
 const decoder = createFlowDecoder({ netflow: { holdMs: init.holdMs } });
-const ring = new FlowRing(init.ringCapacity);
-const store = init.storePort
-  ? createStoreProducer(init.storePort, {
-      batchRows: init.storeBatchRows,
-      maxDelayMs: init.storeBatchMaxDelayMs,
-      now: Date.now,
-    })
-  : undefined;
+const sink = createFlowSink(init.sink, (msg, fields) => post({ t: 'log', level: 'warn', msg, fields }));
 const stats = new ExporterStats();
-/** Live view sums (src/live); undefined until the collector asks for them. */
-let live: LiveAggregator | undefined;
-/** Live deltas go to the main thread once a second. */
-const LIVE_INTERVAL_MS = 1000;
 
 for (const file of init.loadStateFrom) {
   try {
@@ -63,25 +50,17 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
     ctx.exporter = batch.exporters[i]!;
     ctx.receivedMs = batch.receivedMs[i]!;
     const out = decoder.decode(bytes.subarray(batch.offsets[i]!, batch.offsets[i + 1]!), ctx);
-    for (const r of out.records) {
-      if (r.samplingRate === undefined && init.defaultSamplingRate > 1)
-        r.samplingRate = init.defaultSamplingRate;
-      ring.push(r);
-      store?.add(r);
-      live?.add(r, ctx.receivedMs);
-    }
+    for (const r of out.records) sink.add(r, ctx.receivedMs);
     stats.addDatagram(ctx.exporter, out.format, out, ctx.receivedMs);
   }
+  // Statistics go before 'done', so the receiving thread has them once it knows
+  // the batch is decoded (settle() relies on it), however busy this thread is.
+  report();
   post({ t: 'done', datagrams: batch.count });
-  // A backlog of batches starves the interval timer: report from here too.
-  if (Date.now() - lastReportMs >= init.statsIntervalMs) report();
-  if (live && Date.now() - lastLiveMs >= LIVE_INTERVAL_MS) reportLive();
+  reportLive();
 }
 
-let lastReportMs = Date.now();
-
 function report(): void {
-  lastReportMs = Date.now();
   stats.addExpired(decoder.expire(Date.now()).expiredByExporter);
   const s = decoder.netflow.stats();
   post({
@@ -89,20 +68,18 @@ function report(): void {
     deltas: stats.drain(),
     templates: s.templates,
     pending: s.pending,
-    ringPushed: ring.pushed,
+    ringPushed: sink.ringPushed,
   });
 }
 
 const statsTimer = setInterval(report, init.statsIntervalMs);
-let lastLiveMs = Date.now();
-function reportLive(): void {
-  lastLiveMs = Date.now();
-  if (live && live.pending > 0) post({ t: 'live', delta: live.drain(lastLiveMs) });
+/** How often a due live delta is looked for when no batch arrives. */
+const LIVE_CHECK_MS = 250;
+function reportLive(force = false): void {
+  const delta = sink.liveDelta(Date.now(), force);
+  if (delta) post({ t: 'live', delta });
 }
-const liveTimer = setInterval(reportLive, LIVE_INTERVAL_MS);
-const storeTimer = store
-  ? setInterval(() => store.tick(), Math.max(1, init.storeBatchMaxDelayMs / 2))
-  : undefined;
+const liveTimer = setInterval(reportLive, LIVE_CHECK_MS);
 /** Templates are saved now and then too, so a crash loses little. */
 const SAVE_STATE_INTERVAL_MS = 60_000;
 const saveTimer = setInterval(saveState, SAVE_STATE_INTERVAL_MS);
@@ -113,23 +90,20 @@ port.on('message', (m: ToWorker) => {
       decodeBatch(m);
       break;
     case 'recent':
-      post({ t: 'recent', id: m.id, records: ring.recent(m.limit) });
+      post({ t: 'recent', id: m.id, records: sink.recent(m.limit) });
       break;
     case 'live':
-      live = m.enabled
-        ? (live ?? createLiveAggregator({ source: `worker-${init.index}`, startMs: Date.now() }))
-        : undefined;
+      sink.setLive(m.enabled);
       break;
     case 'stop':
       // Messages are handled in order: every batch sent before 'stop' is decoded by now.
       clearInterval(statsTimer);
       clearInterval(liveTimer);
-      reportLive();
+      reportLive(true);
       clearInterval(saveTimer);
       report();
       saveState();
-      clearInterval(storeTimer);
-      store?.end();
+      sink.stop();
       post({ t: 'stopped' });
       port.close();
       break;

@@ -1,25 +1,20 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { LiveDelta } from '../live/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import type { DatagramBatch } from './batch.ts';
+import type { FlowSinkInit } from './flow-sink.ts';
 import type { ExporterDelta } from './exporter-stats.ts';
 
 /** What a decode worker is started with (workerData). */
 export interface DecodeWorkerInit {
   index: number;
-  ringCapacity: number;
   holdMs: number;
-  defaultSamplingRate: number;
+  /** The stages after decoding (enrichment, ring, store, live). */
+  sink: FlowSinkInit;
   /** Template state files to load at start (all workers' files of the last run). */
   loadStateFrom: string[];
   /** Where this worker saves its template state on stop and periodically. */
   saveStateTo: string | undefined;
   statsIntervalMs: number;
-  /** Port to the store worker (transferred); undefined stores nothing. */
-  storePort: MessagePort | undefined;
-  /** Rows per columnar batch sent to the store, and the longest a partial batch waits. */
-  storeBatchRows: number;
-  storeBatchMaxDelayMs: number;
 }
 
 /** Receiving thread -> worker. */

@@ -74,7 +74,13 @@ export const FLOW_TYPES = ['netflow5', 'netflow9', 'ipfix', 'sflow5', 'packets']
 /** Every FlowRecord field, in contracts.md order. */
 export const FIELDS: readonly FieldDef[] = [
   f('type', 'enum', 'dr', 'Type', 'Export protocol of the record, or packets for the meter', FLOW_TYPES),
-  f('exporter', 'ip', 'dr', 'Exporter', 'Device that sent the flow export'),
+  f(
+    'exporter',
+    'lowcard',
+    'dr',
+    'Exporter',
+    'Device that sent the flow export (an address), or the interface or file the meter read',
+  ),
   f('observationDomain', 'u32', 'd', 'Observation domain', 'IPFIX domain / v9 source id / sFlow sub-agent'),
   f('start', 'time', '-', 'Start', 'First packet of the flow'),
   f('end', 'time', '-', 'End', 'Last packet of the flow'),

@@ -84,7 +84,10 @@ for (const engine of ENGINES) {
         ['app https', (r) => r.appProto === 'https'],
         ['not app https', (r) => r.appProto !== 'https'],
         ['srcas 64501 and country DE', (r) => r.srcAs === 64_501 && r.srcCountry === 'DE'],
-        ['exporter 192.0.2.0/30 and inif 2', (r) => r.exporter.startsWith('192.0.2.') && r.inIf === 2],
+        [
+          'exporter in (192.0.2.1, 192.0.2.2) and inif 2',
+          (r) => r.exporter.startsWith('192.0.2.') && r.inIf === 2,
+        ],
         ['vlan >= 104', (r) => (r.vlan ?? -1) >= 104],
         ['mac 00:11:22:33:44:55', (r) => r.srcMac === '00:11:22:33:44:55'],
         [

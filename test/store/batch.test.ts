@@ -55,8 +55,9 @@ test('the builder writes every kind in the store layout', () => {
   assert.equal(col(batch, 'type').data[0], 2);
   assert.equal(col(batch, 'direction').data[0], 1);
   assert.ok(!isValid(batch, 'direction', 1));
-  assert.deepEqual(words(batch, 'exporter', 0, 4), [0xc0000201, 0xffff, 0, 0]);
-  assert.ok(!isValid(batch, 'exporter', 1), 'an unparsable address is NULL');
+  // The exporter is text: an address, or the interface or file the meter read.
+  assert.deepEqual(col(batch, 'exporter').dict, ['192.0.2.1', 'not an ip']);
+  assert.deepEqual([...col(batch, 'exporter').data.subarray(0, 3)], [0, 1, 1]);
   assert.deepEqual(words(batch, 'srcAddr', 0, 4), [1, 0, 0, 0x20010db8]);
   assert.deepEqual(words(batch, 'bytes', 0, 2), [7, 2]);
   assert.deepEqual(words(batch, 'srcMac', 0, 2), [0x22334455, 0x0011]);

@@ -4,7 +4,7 @@
  * freed by a DELETE and a CHECKPOINT are reused, so keeping the used blocks
  * under a high-water mark keeps the file under the budget: past
  * HIGH_WATER of the budget the oldest flows are deleted down to LOW_WATER.
- * The 50% headroom is what DuckDB needs: a checkpoint writes changed row
+ * The 60% headroom is what DuckDB needs: a checkpoint writes changed row
  * groups to new blocks before it frees the old ones, and freed blocks are
  * reusable only after the next checkpoint (measured: up to ~25% of the used
  * blocks at a time).
@@ -16,9 +16,16 @@ import type { TableRetention } from '../ports.ts';
 import { duckdbDialect as d } from './dialect.ts';
 
 /** Fraction of the budget that triggers deleting. */
-const HIGH_WATER = 0.5;
+const HIGH_WATER = 0.4;
 /** Fraction of the budget deleting aims for. */
-const LOW_WATER = 0.35;
+const LOW_WATER = 0.25;
+/**
+ * The file itself past this fraction of the budget: free blocks are too
+ * fragmented for checkpoints to reuse, so deleting aims lower (FILE_LOW_WATER)
+ * to leave whole row groups free before the file grows again.
+ */
+const FILE_HIGH_WATER = 0.75;
+const FILE_LOW_WATER = 0.15;
 /** Rows sampled to find the time below which a fraction of a table lies. */
 const SAMPLE_ROWS = 100_000;
 /** Delete-and-measure rounds before giving up until the next check. */
@@ -92,12 +99,16 @@ export async function enforceDisk(
   let deleted = 0;
   const names = ROLLUPS.map((t) => t.name);
   const tables = [[RAW_TABLE, ...names.slice(0, -1)], names.slice(-1)];
+  // Once per call: the file does not shrink, so its size would ask for more every round.
+  let filePressure = fileBytes(file) + incomingBytes > maxDiskBytes * FILE_HIGH_WATER;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // Room is made before a flush for what it will add, so the file never overshoots.
     const used = (await usedBytes(c, file)) + incomingBytes;
-    if (used <= maxDiskBytes * HIGH_WATER) break;
+    const target = maxDiskBytes * (filePressure ? FILE_LOW_WATER : LOW_WATER);
+    if (used <= maxDiskBytes * HIGH_WATER && (!filePressure || used <= target)) break;
+    filePressure = false;
     // Delete a share of the data proportional to the excess, at least a tenth.
-    const fraction = Math.min(1, Math.max(0.1, 1 - (maxDiskBytes * LOW_WATER) / used));
+    const fraction = Math.min(1, Math.max(0.1, 1 - target / used));
     // Raw flows and the finer rollups shrink together (rollups of busy networks are not
     // small); the coarsest rollup, the long history, goes only when nothing else is left.
     for (const group of tables) {

@@ -1,0 +1,247 @@
+/**
+ * End-to-end tests of the web UI in headless Chromium (playwright-core
+ * driving /usr/bin/chromium) against a running FlowLens fed by the demo
+ * exporter (NetFlow v9, IPFIX and sFlow replayed to its listeners).
+ * Screenshots of every page at desktop and phone widths, the first-load
+ * size and the dashboard's first paint go to test/e2e/artifacts/.
+ * Needs `npm run build:web` first and Debian's chromium; skips with the
+ * install hint when chromium is missing (fails under FLOWLENS_REQUIRE_SYSTEM_TESTS=1).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createDemoExporter, type DemoExporter } from '../../src/demo/index.ts';
+import { launchFlowLens, type LaunchedFlowLens } from '../../src/demo/launch.ts';
+
+const ROOT = process.env.FLOWLENS_E2E_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
+const DIST = join(ROOT, 'web/dist');
+const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
+const CHROMIUM = process.env.FLOWLENS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const FIRST_LOAD_BUDGET_BYTES = 400 * 1024;
+const FIRST_PAINT_BUDGET_MS = 1000;
+
+const missing = !existsSync(CHROMIUM)
+  ? `chromium not found at ${CHROMIUM} (apt-get install -y chromium)`
+  : !existsSync(join(DIST, 'index.html'))
+    ? 'web/dist missing (npm run build:web)'
+    : '';
+if (missing && process.env.FLOWLENS_REQUIRE_SYSTEM_TESTS === '1') throw new Error(missing);
+
+async function freePort(kind: 'tcp'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  void kind;
+}
+
+/** Bytes (gzip) of what the first load fetches: index.html, its script and stylesheet (the map and its atlas load later). */
+function firstLoadGzipBytes(): { total: number; files: Record<string, number> } {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
+  const files: Record<string, number> = { '/index.html': gzipSync(html, { level: 9 }).length };
+  for (const r of refs) files[r] = gzipSync(readFileSync(join(DIST, r)), { level: 9 }).length;
+  return { total: Object.values(files).reduce((a, b) => a + b, 0), files };
+}
+
+describe('web UI', { skip: missing || false }, () => {
+  let flowlens: LaunchedFlowLens;
+  let demo: DemoExporter;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  const metrics: Record<string, unknown> = {};
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const [http, nf, ipfix, sflow] = [await freePort('tcp'), 20000 + Math.floor(Math.random() * 20000), 0, 0];
+    const ports = { netflowPort: nf, ipfixPort: nf + 1, sflowPort: nf + 2 };
+    void ipfix;
+    void sflow;
+    flowlens = await launchFlowLens({ root: ROOT, httpPort: http, ...ports });
+    demo = createDemoExporter(
+      { targets: { host: '127.0.0.1', ...ports }, backfillMinutes: 60 },
+      {
+        now: () => Date.now(),
+        setInterval: (fn, ms) => setInterval(fn, ms),
+        clearInterval: (h) => clearInterval(h),
+      },
+    );
+    await demo.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    // bypassCSP: Playwright's waitForFunction evaluates strings, which the UI's CSP (rightly) forbids.
+    ctx = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', bypassCSP: true });
+  });
+
+  after(async () => {
+    writeFileSync(join(ARTIFACTS, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await ctx?.close();
+    await browser?.close();
+    await demo?.stop();
+    await flowlens?.stop();
+  });
+
+  const shot = async (page: Page, name: string): Promise<void> => {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+
+  test('first load stays under 400 KB gzip', () => {
+    const size = firstLoadGzipBytes();
+    metrics.firstLoadGzipBytes = size;
+    assert.ok(size.total < FIRST_LOAD_BUDGET_BYTES, `first load ${size.total} bytes gzip`);
+  });
+
+  test('without login nothing but the login page is shown', async () => {
+    const page = await ctx.newPage();
+    for (const path of ['/', '/explorer', '/exporters', '/hosts/10.20.10.10']) {
+      await page.goto(flowlens.url + path);
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.equal(await page.locator('nav[aria-label="Main"]').count(), 0);
+    }
+    const api = await page.evaluate<number>(`fetch('/api/v1/stats').then((r) => r.status)`);
+    assert.equal(api, 401);
+    await shot(page, 'login-desktop');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'login-phone');
+    await page.close();
+  });
+
+  test('log in; the dashboard shows live non-zero throughput within 3 s; first paint under 1 s', async () => {
+    const page = await ctx.newPage();
+    await page.goto(flowlens.url);
+    await page.getByLabel('User name').fill(flowlens.username);
+    await page.getByLabel('Password').fill(flowlens.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // A fresh load of the dashboard, logged in: first paint and live data.
+    const t0 = Date.now();
+    await page.goto(flowlens.url);
+    // Browser-side code is passed as text: the test's own program has no DOM types.
+    await page.waitForFunction(
+      `(() => { const m = document.querySelector('[data-testid="live-bps"]')?.textContent?.match(/^([\\d.]+)\\s*\\w*bps$/); return !!m && Number(m[1]) > 0; })()`,
+      undefined,
+      { timeout: 3000 },
+    );
+    metrics.dashboardLiveDataMs = Date.now() - t0;
+    const paint = await page.evaluate<{ name: string; ms: number }[]>(
+      `performance.getEntriesByType('paint').map((e) => ({ name: e.name, ms: e.startTime }))`,
+    );
+    const fcp = paint.find((p) => p.name === 'first-contentful-paint')?.ms ?? Number.NaN;
+    metrics.dashboardFirstContentfulPaintMs = Math.round(fcp);
+    assert.ok(fcp < FIRST_PAINT_BUDGET_MS, `first contentful paint ${fcp} ms`);
+    await page.close();
+  });
+
+  test('the explorer filters', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/explorer?range=1h`);
+    const input = page.getByLabel('Filter', { exact: true });
+    await input.fill('proto udp');
+    await input.press('Enter');
+    await page.waitForURL(/filter=proto\+udp|filter=proto%20udp/);
+    await page.waitForFunction(
+      `(() => { const rows = [...document.querySelectorAll('[data-testid="flow-table"] tbody tr')]; return rows.length > 0 && rows.every((r) => r.textContent.includes('UDP') && !r.textContent.includes('TCP')); })()`,
+      undefined,
+      // Generous: the suite runs other files beside this one on two cores.
+      { timeout: 120_000 },
+    );
+    const total = await page.getByTestId('flow-total').textContent();
+    assert.match(total ?? '', /flows/);
+    await page.close();
+  });
+
+  test("a report's CSV matches the API", async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/reports?dims=dstCountry&range=1h`);
+    await page.getByTestId('report-table').waitFor();
+    const href = await page.getByTestId('export-csv').getAttribute('href');
+    assert.ok(href);
+    const apiUrl = new URL(href, flowlens.url);
+    apiUrl.pathname = '/api/v1/reports';
+    apiUrl.searchParams.delete('format');
+    apiUrl.searchParams.set('limit', '1000');
+    // Both fetched by the logged-in page, with its session cookie.
+    const result = await page.evaluate<{
+      csv: string;
+      json: { keys: Record<string, string | null>; sum: number; count: number }[];
+    }>(
+      `(async () => ({ csv: await (await fetch(${JSON.stringify(href)})).text(), json: (await (await fetch(${JSON.stringify(apiUrl.pathname + apiUrl.search)})).json()).items }))()`,
+    );
+    const lines = result.csv.trim().split('\n');
+    const header = (lines[0] ?? '').split(',');
+    assert.deepEqual(header.slice(0, 2), ['dstCountry', 'sum']);
+    const fromCsv = new Map(
+      lines
+        .slice(1)
+        .map((l) => l.split(','))
+        .map((c) => [c[0] ?? '', { sum: Number(c[1]), count: Number(c[header.indexOf('count')]) }]),
+    );
+    assert.equal(fromCsv.size, result.json.length);
+    for (const row of result.json) {
+      const k = row.keys.dstCountry ?? '';
+      assert.equal(fromCsv.get(k)?.sum, row.sum, `sum of ${k}`);
+      assert.equal(fromCsv.get(k)?.count, row.count, `count of ${k}`);
+    }
+    await page.close();
+  });
+
+  test('the map shows countries', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/map`);
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="worldmap"] path.country.has').length >= 5`,
+    );
+    await page.close();
+  });
+
+  test('screenshots of every page at desktop and phone widths, light and dark', async () => {
+    const pages = [
+      '/',
+      '/flows',
+      '/hosts',
+      '/hosts/10.20.10.10',
+      '/explorer?range=1h',
+      '/reports?dims=appProto&range=1h',
+      '/map',
+      '/exporters',
+      '/setup',
+    ];
+    for (const [label, viewport, scheme] of [
+      ['desktop', DESKTOP, 'light'],
+      ['phone', PHONE, 'light'],
+      ['desktop-dark', DESKTOP, 'dark'],
+    ] as const) {
+      const page = await ctx.newPage();
+      await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const p of pages) {
+        await page.goto(flowlens.url + p);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle').catch(() => undefined);
+        await page.waitForTimeout(p === '/' || p === '/flows' || p === '/hosts' ? 2500 : 600);
+        const name = p.split('?')[0]!.replace(/^\/$/, '/dashboard').slice(1).replace(/[/.]/g, '-');
+        await shot(page, `${name}-${label}`);
+      }
+      await page.close();
+    }
+  });
+});

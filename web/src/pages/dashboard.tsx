@@ -1,0 +1,293 @@
+/** The dashboard: live (WebSocket) or a past range; throughput, counters and the top lists. */
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import type uPlot from 'uplot';
+import type { Page, Stats, TopEntry } from '../api.ts';
+import { BarList, Card, PageHead, Segmented, Stat, type BarItem } from '../components/ui.tsx';
+import { TimeChart } from '../components/time-chart.tsx';
+import { clause } from '../fields.ts';
+import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtRate, protoName } from '../format.ts';
+import { useApi } from '../hooks.ts';
+import { setLiveSettings, useLive } from '../live.ts';
+import { setQuery, useLocation } from '../router.ts';
+
+export const RANGES = [
+  { value: 'live', label: 'Live' },
+  { value: '1h', label: '1 h' },
+  { value: '6h', label: '6 h' },
+  { value: '24h', label: '24 h' },
+  { value: '7d', label: '7 d' },
+] as const;
+const STEPS: Record<string, string> = { '1h': '1m', '6h': '5m', '24h': '10m', '7d': '1h' };
+const MAX_POINTS = 900;
+const RANGE_SECONDS: Record<string, number> = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800 };
+
+/** Where a drill-down from a value goes: the explorer filtered on it. */
+const explore = (filter: string, range = '1h'): string =>
+  `/explorer?filter=${encodeURIComponent(filter)}&range=${range}`;
+
+function topItems(
+  list: TopEntry[] | undefined,
+  kind: 'host' | 'app' | 'category' | 'proto' | 'as' | 'country',
+  live: boolean,
+  range: string,
+): BarItem[] | undefined {
+  return list?.map((e) => {
+    const value = live ? e.bps : e.bytes;
+    const display = live ? fmtBps(e.bps) : fmtBytes(e.bytes);
+    switch (kind) {
+      case 'host':
+        return {
+          key: e.key,
+          label: <span className="mono">{e.key}</span>,
+          value,
+          display,
+          href: `/hosts/${encodeURIComponent(e.key)}`,
+        };
+      case 'proto':
+        return {
+          key: e.key,
+          label: protoName(e.key),
+          value,
+          display,
+          href: explore(clause('proto', e.key), live ? '1h' : range),
+        };
+      case 'as':
+        return {
+          key: e.key,
+          label: (
+            <>
+              AS{e.key} <span className="muted">{e.label ?? ''}</span>
+            </>
+          ),
+          value,
+          display,
+          href: explore(clause('as', e.key), live ? '1h' : range),
+        };
+      case 'country':
+        return {
+          key: e.key,
+          label: (
+            <>
+              {flag(e.key)} {countryName(e.key)}
+            </>
+          ),
+          value,
+          display,
+          href: explore(clause('country', e.key), live ? '1h' : range),
+        };
+      case 'app':
+        return {
+          key: e.key,
+          label: e.key || 'Unknown',
+          value,
+          display,
+          href: explore(clause('app', e.key), live ? '1h' : range),
+        };
+      case 'category':
+        return {
+          key: e.key,
+          label: e.key || 'Unknown',
+          value,
+          display,
+          href: explore(clause('category', e.key), live ? '1h' : range),
+        };
+    }
+  });
+}
+
+type Row = { key: string | null; bytes?: number; sum?: number; packets?: number; flows?: number };
+function asTop(rows: Row[] | undefined): TopEntry[] | undefined {
+  return rows?.map((r) => ({
+    key: r.key ?? '',
+    bytes: r.bytes ?? r.sum ?? 0,
+    packets: r.packets ?? 0,
+    flows: r.flows ?? 0,
+    bps: 0,
+  }));
+}
+function mergeReports(
+  a: Page<{ keys: Record<string, string | null>; sum: number }> | undefined,
+  b: typeof a,
+): TopEntry[] | undefined {
+  if (!a || !b) return undefined;
+  const m = new Map<string, number>();
+  for (const r of [...a.items, ...b.items]) {
+    const k = Object.values(r.keys)[0];
+    if (k === null || k === undefined) continue;
+    m.set(String(k), (m.get(String(k)) ?? 0) + r.sum);
+  }
+  return [...m]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 8)
+    .map(([key, bytes]) => ({ key, bytes, packets: 0, flows: 0, bps: 0 }));
+}
+
+function useHistory(range: string): {
+  chart: uPlot.AlignedData;
+  top: Record<string, TopEntry[] | undefined>;
+  totals: { bytes: number; flows: number } | undefined;
+} {
+  const on = range !== 'live';
+  const from = `-${range}`;
+  const base = { from, limit: 8 };
+  const series = useApi<{
+    stepMs: number;
+    points: { t: number; bytes: number; packets: number; flows: number }[];
+  }>('series', { from, step: STEPS[range] }, { enabled: on });
+  const talkers = useApi<Page<Row>>('top-talkers', { ...base, direction: 'src' }, { enabled: on });
+  const apps = useApi<Page<Row>>('protocols', { ...base, by: 'appProto' }, { enabled: on });
+  const cats = useApi<Page<Row>>('protocols', { ...base, by: 'appCategory' }, { enabled: on });
+  const protos = useApi<Page<Row>>('protocols', { ...base, by: 'proto' }, { enabled: on });
+  type Rep = Page<{ keys: Record<string, string | null>; sum: number }>;
+  const rep = (d: string) => ({ from, dimensions: [d], metric: 'bytes', limit: 10 });
+  const sc = useApi<Rep>('reports', rep('srcCountry'), { enabled: on });
+  const dc = useApi<Rep>('reports', rep('dstCountry'), { enabled: on });
+  const sa = useApi<Rep>('reports', rep('srcAs'), { enabled: on });
+  const da = useApi<Rep>('reports', rep('dstAs'), { enabled: on });
+  const chart = useMemo<uPlot.AlignedData>(() => {
+    const pts = series.data?.points ?? [];
+    const step = (series.data?.stepMs ?? 60_000) / 1000;
+    return [
+      pts.map((p) => p.t / 1000),
+      pts.map((p) => (p.bytes * 8) / step),
+      pts.map((p) => p.packets / step),
+    ];
+  }, [series.data]);
+  const totals = series.data
+    ? series.data.points.reduce((t, p) => ({ bytes: t.bytes + p.bytes, flows: t.flows + p.flows }), {
+        bytes: 0,
+        flows: 0,
+      })
+    : undefined;
+  return {
+    chart,
+    totals,
+    top: {
+      talkers: asTop(talkers.data?.items),
+      applications: asTop(apps.data?.items),
+      categories: asTop(cats.data?.items),
+      protocols: asTop(protos.data?.items),
+      countries: mergeReports(sc.data, dc.data),
+      as: mergeReports(sa.data, da.data),
+    },
+  };
+}
+
+export function Dashboard(): ReactElement {
+  const { query } = useLocation();
+  const range = query.get('range') ?? 'live';
+  const live = range === 'live';
+  const [unit, setUnit] = useState<'bits' | 'packets'>('bits');
+  useEffect(() => setLiveSettings('5m', 8), []);
+  const stats = useLive<Stats>('stats', live);
+  const [points, setPoints] = useState<Map<number, [number, number]>>(new Map());
+  useEffect(() => {
+    if (!stats) return;
+    setPoints((prev) => {
+      const next = new Map(prev);
+      for (const p of stats.throughput.series) next.set(p.t, [p.bps, p.pps]);
+      const keys = [...next.keys()].sort((a, b) => a - b);
+      for (const k of keys.slice(0, Math.max(0, keys.length - MAX_POINTS))) next.delete(k);
+      return next;
+    });
+  }, [stats]);
+  const liveChart = useMemo<uPlot.AlignedData>(() => {
+    const ts = [...points.keys()].sort((a, b) => a - b);
+    return [
+      ts.map((t) => t / 1000),
+      ts.map((t) => points.get(t)?.[0] ?? 0),
+      ts.map((t) => points.get(t)?.[1] ?? 0),
+    ];
+  }, [points]);
+  const hist = useHistory(live ? '1h' : range);
+  const chart = live ? liveChart : hist.chart;
+  const data = useMemo<uPlot.AlignedData>(
+    () => [chart[0], unit === 'bits' ? chart[1]! : chart[2]!],
+    [chart, unit],
+  );
+  const top = live ? stats?.top : hist.top;
+
+  return (
+    <>
+      <PageHead title="Dashboard" sub={live ? 'Live, updated every second' : `The last ${range}`}>
+        <Segmented
+          label="Time range"
+          value={range}
+          options={[...RANGES]}
+          onChange={(v) => setQuery({ range: v === 'live' ? undefined : v })}
+        />
+      </PageHead>
+      <div className="stats-row">
+        {live ? (
+          <>
+            <Stat label="Throughput" value={fmtBps(stats?.throughput.bps)} testId="live-bps" />
+            <Stat label="Packets" value={fmtRate(stats?.throughput.pps)} />
+            <Stat label="New flows" value={fmtRate(stats?.throughput.fps, 'fps')} />
+            <Stat label="Active flows" value={fmtCount(stats?.activeFlows)} />
+            <Stat
+              label="Active hosts"
+              value={fmtCount(stats?.activeHosts)}
+              sub={stats ? `${fmtCount(stats.clients.online)} local clients online` : undefined}
+            />
+          </>
+        ) : (
+          <>
+            <Stat label="Volume" value={fmtBytes(hist.totals?.bytes)} />
+            <Stat
+              label="Average rate"
+              value={fmtBps(hist.totals ? (hist.totals.bytes * 8) / RANGE_SECONDS[range]! : undefined)}
+            />
+            <Stat label="Flows" value={fmtCount(hist.totals?.flows)} />
+          </>
+        )}
+      </div>
+      <Card
+        title="Throughput"
+        id="tp"
+        actions={
+          <Segmented
+            label="Unit"
+            value={unit}
+            options={[
+              { value: 'bits', label: 'Bits/s' },
+              { value: 'packets', label: 'Packets/s' },
+            ]}
+            onChange={setUnit}
+          />
+        }
+      >
+        <TimeChart
+          label={`Throughput in ${unit} per second`}
+          data={data}
+          series={[
+            {
+              label: unit === 'bits' ? 'Bits per second' : 'Packets per second',
+              color: unit === 'bits' ? '--c1' : '--c2',
+            },
+          ]}
+          fmt={unit === 'bits' ? fmtBps : (v) => fmtRate(v)}
+        />
+      </Card>
+      <div className="grid3">
+        <Card title="Top talkers" id="t-talkers">
+          <BarList label="Top talkers" items={topItems(top?.talkers, 'host', live, range)} />
+        </Card>
+        <Card title="Applications" id="t-apps">
+          <BarList label="Top applications" items={topItems(top?.applications, 'app', live, range)} />
+        </Card>
+        <Card title="Categories" id="t-cats">
+          <BarList label="Top categories" items={topItems(top?.categories, 'category', live, range)} />
+        </Card>
+        <Card title="Countries" id="t-countries">
+          <BarList label="Top countries" items={topItems(top?.countries, 'country', live, range)} />
+        </Card>
+        <Card title="Autonomous systems" id="t-as">
+          <BarList label="Top AS" items={topItems(top?.as, 'as', live, range)} />
+        </Card>
+        <Card title="Protocols" id="t-protos">
+          <BarList label="Protocol mix" items={topItems(top?.protocols, 'proto', live, range)} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,193 @@
+/** Flow explorer on history: filter with completion, column chooser, sorting, paging, drill-down from any value. */
+import { useState, type ReactElement } from 'react';
+import type { FlowRow, Page } from '../api.ts';
+import { filterable, renderValue } from '../components/cell.tsx';
+import { FilterInput } from '../components/filter-input.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Card, PageHead, Segmented, Skeleton } from '../components/ui.tsx';
+import { clause, FLOW_FIELDS } from '../fields.ts';
+import { fmtCount } from '../format.ts';
+import { useApi } from '../hooks.ts';
+import { setQuery, useLocation } from '../router.ts';
+
+const PAGE = 50;
+const COLS_KEY = 'flowlens-explorer-columns';
+const RANGES = [
+  { value: '15m', label: '15 min' },
+  { value: '1h', label: '1 h' },
+  { value: '6h', label: '6 h' },
+  { value: '24h', label: '24 h' },
+  { value: '7d', label: '7 d' },
+];
+
+function loadCols(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(COLS_KEY) ?? 'null') as unknown;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  } catch {
+    /* a damaged setting falls back to the defaults */
+  }
+  return FLOW_FIELDS.filter((f) => f.default).map((f) => f.name);
+}
+
+export function Explorer(): ReactElement {
+  const { query } = useLocation();
+  const filter = query.get('filter') ?? '';
+  const range = query.get('range') ?? '1h';
+  const sort = query.get('sort') ?? 'time';
+  const order = query.get('order') ?? 'desc';
+  const offset = Number(query.get('offset') ?? 0);
+  const [cols, setCols] = useState<string[]>(loadCols);
+  const flows = useApi<Page<FlowRow>>('flows', {
+    from: `-${range}`,
+    filter,
+    sort,
+    order,
+    limit: PAGE,
+    offset,
+  });
+  const fields = FLOW_FIELDS.filter((f) => cols.includes(f.name));
+  const toggleCol = (name: string): void => {
+    const next = cols.includes(name)
+      ? cols.filter((c) => c !== name)
+      : FLOW_FIELDS.map((f) => f.name).filter((n) => n === name || cols.includes(n));
+    setCols(next);
+    localStorage.setItem(COLS_KEY, JSON.stringify(next));
+  };
+  const drill = (name: string, v: string | number): void => {
+    const c = clause(name, v);
+    setQuery({ filter: filter ? `${filter} and ${c}` : c, offset: undefined }, false);
+  };
+  const total = flows.data?.total ?? 0;
+  const err = flows.error?.message;
+
+  return (
+    <>
+      <PageHead title="Flow explorer" sub="Every stored flow. Click a value to filter on it.">
+        <Segmented
+          label="Time range"
+          value={range}
+          options={RANGES}
+          onChange={(v) => setQuery({ range: v, offset: undefined })}
+        />
+      </PageHead>
+      <FilterInput
+        value={filter}
+        onSubmit={(v) => setQuery({ filter: v, offset: undefined }, false)}
+        error={err}
+      />
+      <Card
+        title={
+          <span data-testid="flow-total">
+            {flows.data ? `${fmtCount(total)} flows` : 'Flows'}
+            {flows.loading && flows.data ? <span className="muted small"> · updating</span> : null}
+          </span>
+        }
+        actions={
+          <details className="colchooser">
+            <summary className="btn">
+              <Icon name="columns" /> Columns
+            </summary>
+            <div className="colchooser-pop">
+              {FLOW_FIELDS.map((f) => (
+                <label key={f.name}>
+                  <input type="checkbox" checked={cols.includes(f.name)} onChange={() => toggleCol(f.name)} />{' '}
+                  {f.label}
+                </label>
+              ))}
+            </div>
+          </details>
+        }
+      >
+        {!flows.data ? (
+          <Skeleton rows={10} />
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="flow-table">
+              <thead>
+                <tr>
+                  {fields.map((f) => {
+                    const key = f.name === 'end' ? 'time' : f.name;
+                    const sorted = sort === key;
+                    return (
+                      <th
+                        key={f.name}
+                        scope="col"
+                        className={f.kind === 'bytes' || f.kind === 'count' ? 'r' : ''}
+                        aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                      >
+                        <button
+                          type="button"
+                          className="th-btn"
+                          onClick={() =>
+                            setQuery({
+                              sort: key,
+                              order: sorted && order === 'desc' ? 'asc' : 'desc',
+                              offset: undefined,
+                            })
+                          }
+                        >
+                          {f.label}
+                          {sorted ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+                        </button>
+                      </th>
+                    );
+                  })}
+                </tr>
+              </thead>
+              <tbody>
+                {flows.data.items.map((row) => (
+                  <tr key={row.id}>
+                    {fields.map((f) => {
+                      const v = row[f.name];
+                      return (
+                        <td key={f.name} className={f.kind === 'bytes' || f.kind === 'count' ? 'r num' : ''}>
+                          {v !== undefined && filterable(f) ? (
+                            <button
+                              type="button"
+                              className="cell-btn"
+                              title={`Filter on ${clause(f.name, v)}`}
+                              onClick={() => drill(f.name, v)}
+                            >
+                              {renderValue(f, v)}
+                            </button>
+                          ) : (
+                            renderValue(f, v)
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {flows.data.items.length === 0 && <p className="empty">No flow matches.</p>}
+          </div>
+        )}
+        <nav className="pager" aria-label="Pages">
+          <button
+            type="button"
+            className="btn"
+            disabled={offset === 0}
+            onClick={() => setQuery({ offset: String(Math.max(0, offset - PAGE)) })}
+          >
+            <Icon name="chevronLeft" /> Newer
+          </button>
+          <span className="muted num">
+            {total > 0
+              ? `${fmtCount(offset + 1)}–${fmtCount(Math.min(offset + PAGE, total))} of ${fmtCount(total)}`
+              : ''}
+          </span>
+          <button
+            type="button"
+            className="btn"
+            disabled={offset + PAGE >= total}
+            onClick={() => setQuery({ offset: String(offset + PAGE) })}
+          >
+            Older <Icon name="chevronRight" />
+          </button>
+        </nav>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,274 @@
+/** Active hosts (live, sorted, filtered, paged) and a host's own page. */
+import { useMemo, useState, type ReactElement } from 'react';
+import type uPlot from 'uplot';
+import type { FlowRow, Page } from '../api.ts';
+import { Link } from '../components/link.tsx';
+import { TimeChart } from '../components/time-chart.tsx';
+import { BarList, Card, PageHead, Skeleton, Stat } from '../components/ui.tsx';
+import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtTime, protoName } from '../format.ts';
+import { useApi } from '../hooks.ts';
+import { useLive } from '../live.ts';
+
+type HostView = Record<string, unknown> & {
+  addr?: string;
+  host?: string;
+  bps?: number;
+  bytes?: number;
+  lastSeenMs?: number;
+  firstSeenMs?: number;
+};
+
+const PAGE = 25;
+
+function addrOf(h: HostView): string {
+  return String(h.addr ?? h.host ?? h.ip ?? '');
+}
+
+export function Hosts(): ReactElement {
+  const live = useLive<{ total: number; items: HostView[] }>('hosts');
+  const [q, setQ] = useState('');
+  const [sortKey, setSortKey] = useState<'bps' | 'addr' | 'lastSeenMs'>('bps');
+  const [page, setPage] = useState(0);
+  const rows = useMemo(() => {
+    const items = (live?.items ?? []).filter(
+      (h) => !q || JSON.stringify(h).toLowerCase().includes(q.toLowerCase()),
+    );
+    return items.sort((a, b) =>
+      sortKey === 'addr'
+        ? addrOf(a).localeCompare(addrOf(b), undefined, { numeric: true })
+        : Number(b[sortKey] ?? 0) - Number(a[sortKey] ?? 0),
+    );
+  }, [live, q, sortKey]);
+  const shown = rows.slice(page * PAGE, page * PAGE + PAGE);
+  return (
+    <>
+      <PageHead
+        title="Active hosts"
+        sub={live ? `${fmtCount(live.total)} active now, updated every second` : 'Connecting…'}
+      >
+        <input
+          className="search"
+          aria-label="Filter hosts"
+          placeholder="Filter hosts…"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setPage(0);
+          }}
+        />
+      </PageHead>
+      <Card>
+        {!live ? (
+          <Skeleton rows={10} />
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="hosts-table">
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <button type="button" className="th-btn" onClick={() => setSortKey('addr')}>
+                      Host{sortKey === 'addr' ? ' ▲' : ''}
+                    </button>
+                  </th>
+                  <th scope="col">Name / vendor</th>
+                  <th scope="col">Country</th>
+                  <th scope="col" className="r">
+                    <button type="button" className="th-btn" onClick={() => setSortKey('bps')}>
+                      Rate{sortKey === 'bps' ? ' ▼' : ''}
+                    </button>
+                  </th>
+                  <th scope="col" className="r">
+                    <button type="button" className="th-btn" onClick={() => setSortKey('lastSeenMs')}>
+                      Last seen{sortKey === 'lastSeenMs' ? ' ▼' : ''}
+                    </button>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((h) => (
+                  <tr key={addrOf(h)}>
+                    <td>
+                      <Link to={`/hosts/${encodeURIComponent(addrOf(h))}`} className="mono">
+                        {addrOf(h)}
+                      </Link>
+                    </td>
+                    <td>
+                      {String(h.name ?? h.hostName ?? h.vendor ?? '') || <span className="muted">–</span>}
+                    </td>
+                    <td>
+                      {h.country ? (
+                        `${flag(String(h.country))} ${String(h.country)}`
+                      ) : (
+                        <span className="muted">{h.local ? 'local' : '–'}</span>
+                      )}
+                    </td>
+                    <td className="r num">{fmtBps(Number(h.bps ?? 0))}</td>
+                    <td className="r num">{fmtTime(Number(h.lastSeenMs ?? 0))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav className="pager" aria-label="Pages">
+          <button type="button" className="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span className="muted num">
+            {rows.length
+              ? `${page * PAGE + 1}–${Math.min(rows.length, page * PAGE + PAGE)} of ${rows.length}`
+              : ''}
+          </span>
+          <button
+            type="button"
+            className="btn"
+            disabled={(page + 1) * PAGE >= rows.length}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
+        </nav>
+      </Card>
+    </>
+  );
+}
+
+export function HostPage({ addr }: { addr: string }): ReactElement {
+  const filter = `host ${addr}`;
+  const series = useApi<{ stepMs: number; points: { t: number; bytes: number }[] }>('series', {
+    from: '-6h',
+    step: '5m',
+    filter,
+  });
+  const peers = useApi<Page<{ key: string | null; bytes: number }>>('top-talkers', {
+    from: '-6h',
+    filter,
+    direction: 'dst',
+    limit: 10,
+  });
+  const apps = useApi<Page<{ key: string | null; bytes: number }>>('protocols', {
+    from: '-6h',
+    filter,
+    by: 'appProto',
+    limit: 8,
+  });
+  const flows = useApi<Page<FlowRow>>('flows', {
+    from: '-6h',
+    filter,
+    limit: 15,
+    sort: 'bytes',
+    order: 'desc',
+  });
+  const first = useApi<Page<FlowRow>>('flows', { from: '-7d', filter, limit: 1, sort: 'time', order: 'asc' });
+  const last = useApi<Page<FlowRow>>('flows', { from: '-7d', filter, limit: 1, sort: 'time', order: 'desc' });
+  const chart = useMemo<uPlot.AlignedData>(() => {
+    const pts = series.data?.points ?? [];
+    const step = (series.data?.stepMs ?? 300_000) / 1000;
+    return [pts.map((p) => p.t / 1000), pts.map((p) => (p.bytes * 8) / step)];
+  }, [series.data]);
+  const sample = flows.data?.items[0];
+  const side = sample ? (sample.srcAddr === addr ? 'src' : 'dst') : 'src';
+  const country = sample?.[`${side}Country`];
+  return (
+    <>
+      <PageHead title={addr} sub={<Link to="/hosts">← All hosts</Link>} />
+      <div className="stats-row">
+        <Stat
+          label="First seen (7 d)"
+          value={fmtTime(Number(first.data?.items[0]?.end ?? NaN) || undefined)}
+        />
+        <Stat label="Last seen" value={fmtTime(Number(last.data?.items[0]?.end ?? NaN) || undefined)} />
+        <Stat
+          label="Location"
+          value={country ? `${flag(String(country))} ${countryName(String(country))}` : 'Local / unknown'}
+        />
+        <Stat
+          label="AS"
+          value={sample?.[`${side}As`] ? `AS${sample[`${side}As`]}` : '–'}
+          sub={String(sample?.[`${side}AsName`] ?? '')}
+        />
+        <Stat
+          label="Device"
+          value={String(sample?.[`${side}Vendor`] ?? '–')}
+          sub={sample?.[`${side}Mac`] ? String(sample[`${side}Mac`]) : undefined}
+        />
+      </div>
+      <Card title="Traffic, last 6 hours" id="host-traffic">
+        <TimeChart
+          label="Host traffic"
+          data={chart}
+          series={[{ label: 'Bits per second', color: '--c1' }]}
+          fmt={fmtBps}
+          height={180}
+        />
+      </Card>
+      <div className="grid2">
+        <Card title="Peers" id="host-peers">
+          <BarList
+            label="Peers"
+            items={peers.data?.items
+              .filter((p) => p.key && p.key !== addr)
+              .map((p) => ({
+                key: String(p.key),
+                label: <span className="mono">{p.key}</span>,
+                value: p.bytes,
+                display: fmtBytes(p.bytes),
+                href: `/hosts/${encodeURIComponent(String(p.key))}`,
+              }))}
+          />
+        </Card>
+        <Card title="Applications" id="host-apps">
+          <BarList
+            label="Applications"
+            items={apps.data?.items.map((p) => ({
+              key: String(p.key),
+              label: p.key ?? 'Unknown',
+              value: p.bytes,
+              display: fmtBytes(p.bytes),
+            }))}
+          />
+        </Card>
+      </div>
+      <Card
+        title="Largest flows"
+        id="host-flows"
+        actions={
+          <Link to={`/explorer?filter=${encodeURIComponent(filter)}&range=6h`}>Open in explorer →</Link>
+        }
+      >
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Source</th>
+                <th scope="col">Destination</th>
+                <th scope="col">Protocol</th>
+                <th scope="col">Application</th>
+                <th scope="col" className="r">
+                  Bytes
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {flows.data?.items.map((f) => (
+                <tr key={f.id}>
+                  <td>{fmtTime(Number(f.end))}</td>
+                  <td className="mono">
+                    {f.srcAddr}:{f.srcPort}
+                  </td>
+                  <td className="mono">
+                    {f.dstAddr}:{f.dstPort}
+                  </td>
+                  <td>{protoName(f.proto)}</td>
+                  <td>{f.appProto ?? '–'}</td>
+                  <td className="r num">{fmtBytes(Number(f.bytes))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { devicesConfigSchema } from '../devices/config.ts';
 import { enrichConfigSchema } from '../enrich/config.ts';
 import { liveConfigSchema } from '../live/config.ts';
 import { parseDuration, parseListen, parseSize, type ListenAddress } from './units.ts';
@@ -147,6 +148,8 @@ export const configSchema = z.strictObject({
   enrich: enrichConfigSchema.prefault({}),
   /** Live view and per-client metrics (src/live/config.ts). */
   live: liveConfigSchema.prefault({}),
+  /** Device discovery, classification and inventory (src/devices/config.ts). */
+  devices: devicesConfigSchema.prefault({}),
   /** Live capture (one dumpcap per interface) and packet recordings; docs/adr/0002-live-capture-dumpcap.md. */
   capture: z
     .strictObject({

@@ -1,3 +1,4 @@
+import type { DevicesApiPort } from './routes/devices.ts';
 /** What the API needs from the rest of the service, each by its narrowest interface. */
 import type { Readable } from 'node:stream';
 import type { AuthStore, SessionStore } from '../auth/index.ts';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   enrichment: { attributions(): Attribution[]; readonly activeDetector: string };
   /** The live state's snapshot (src/live); undefined until it is connected (the route answers 503). */
   stats: ((q: StatsQuery) => StatsSnapshot) | undefined;
+  /** The device inventory; undefined when discovery is off (routes answer 503). */
+  devices?: DevicesApiPort | undefined;
   auth: AuthStore;
   sessions: SessionStore;
   security: ApiSecurityOptions;

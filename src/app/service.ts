@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { apiSecurityOptions, createHttpApp, readTls } from '../api/index.ts';
 import { authFilePath, createAuthStore, createSessionStore } from '../auth/index.ts';
-import { createEnricher } from '../enrich/index.ts';
+import { createEnricher, loadMacVendors } from '../enrich/index.ts';
+import { createDeviceService, createDiscoveryMethods } from '../devices/index.ts';
 import { createClientMetrics, createLiveState } from '../live/index.ts';
 import { createRecorder } from '../ingest/recording/index.ts';
 import { createQueryEngine } from '../query/index.ts';
@@ -75,6 +76,11 @@ export function createService(deps: ServiceDeps): Service {
   createClientMetrics({ registry, live, maxSeries: config.live.maxClientSeries });
   collector.onLive((delta) => live.apply(delta));
   capture.onLive((delta) => live.apply(delta));
+  const devices = config.devices.enabled ? buildDevices(config, deps, registry, dataDir) : undefined;
+  if (devices) {
+    capture.onSnoop((e) => devices.onSnoop(e));
+    live.onDelta((d) => devices.addFlowTraffic(d.hosts, d.endMs));
+  }
   let ready = false;
   const auth = createAuthStore({
     file: authFilePath(config, deps.cwd),
@@ -109,6 +115,7 @@ export function createService(deps: ServiceDeps): Service {
       // Not started: attributions and the detector name need no databases loaded.
       enrichment: createEnricher({ config: config.enrich, clock, log }),
       stats: (q) => live.snapshot(q),
+      devices,
       auth,
       sessions: createSessionStore({
         now: () => clock.now(),
@@ -140,6 +147,7 @@ export function createService(deps: ServiceDeps): Service {
       await store.start();
       try {
         await recorder.load();
+        await devices?.start();
         await collector.start();
         await capture.start();
         live.start();
@@ -175,6 +183,7 @@ export function createService(deps: ServiceDeps): Service {
       live.stop();
       await capture.stop();
       await collector.stop();
+      await devices?.stop();
       // After the collector: its decode workers send their last flows on stop.
       await store?.stop();
       await recorder.close();
@@ -182,4 +191,18 @@ export function createService(deps: ServiceDeps): Service {
       log.info('flowlens stopped');
     },
   };
+}
+
+/** Device discovery and the inventory (src/devices); MAC vendors are loaded on first use. */
+function buildDevices(config: Config, deps: ServiceDeps, registry: Registry, dataDir: string) {
+  let vendors: ReturnType<typeof loadMacVendors> | undefined;
+  return createDeviceService(config.devices, {
+    clock: deps.clock,
+    log: deps.log.child({ component: 'devices' }),
+    registry,
+    vendorOf: (mac) => (vendors ??= loadMacVendors(config.enrich.oui.ieeeDataDir)).lookup(mac).vendor,
+    file: config.devices.file ? resolve(deps.cwd, config.devices.file) : resolve(dataDir, 'devices.json'),
+    methods: createDiscoveryMethods(config.devices, { clock: deps.clock }),
+    fetch: (url, init) => fetch(url, init),
+  });
 }

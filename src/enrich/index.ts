@@ -11,6 +11,8 @@ export { createEnricher, type EnricherDeps } from './enricher.ts';
 /** The enricher's surface, the fields it adds beyond FlowRecord, and its counters. */
 export type { Enricher, EnrichedFields, EnrichStats, EnrichStatsSnapshot } from './types.ts';
 /** The `enrich` configuration section (zod) and its defaults. */
+/** IEEE MAC vendor registries (also used by device discovery). */
+export { loadMacVendors, type MacVendors } from './oui/mac-vendors.ts';
 export { enrichConfigSchema, defaultEnrichConfig, type EnrichConfig } from './config.ts';
 /** The payload inspector the meter calls, and what it returns. */
 export {

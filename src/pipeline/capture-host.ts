@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
 import type { EnrichConfig } from '../enrich/index.ts';
 import type { LiveDelta } from '../live/index.ts';
+import type { SnoopEvent } from '../meter/index.ts';
 import type { CaptureStats, FromCaptureWorker, ToCaptureWorker } from './capture-messages.ts';
 import type { CaptureWorkerInit } from './capture-worker.ts';
 import { sinkInit } from './flow-sink.ts';
@@ -18,6 +19,8 @@ export interface CaptureHost {
   stats(): CaptureStats | undefined;
   /** Live-view deltas of metered flows. */
   onLive(cb: (delta: LiveDelta) => void): () => void;
+  /** DHCP, mDNS and SSDP packets the meters saw (device discovery). */
+  onSnoop(cb: (e: SnoopEvent) => void): () => void;
 }
 
 export interface CaptureHostDeps {
@@ -36,6 +39,7 @@ const WORKER_URL = new URL('./capture-worker.ts', import.meta.url);
 /** Creates the host; nothing runs until start(), and nothing at all without interfaces. */
 export function createCaptureHost(deps: CaptureHostDeps): CaptureHost {
   const liveListeners = new Set<(d: LiveDelta) => void>();
+  const snoopListeners = new Set<(e: SnoopEvent) => void>();
   const metrics = createCaptureMetrics(deps.registry);
   let worker: Worker | undefined;
   let last: CaptureStats | undefined;
@@ -48,6 +52,10 @@ export function createCaptureHost(deps: CaptureHostDeps): CaptureHost {
       case 'live':
         for (const cb of liveListeners) cb(m.delta);
         break;
+      case 'snoop':
+        metrics.snoopDropped(m.dropped);
+        for (const e of m.events) for (const cb of snoopListeners) cb(e);
+        break;
       case 'log':
         deps.log[m.level](m.fields, m.msg);
         break;
@@ -58,6 +66,10 @@ export function createCaptureHost(deps: CaptureHostDeps): CaptureHost {
   };
   return {
     stats: () => last,
+    onSnoop(cb) {
+      snoopListeners.add(cb);
+      return () => snoopListeners.delete(cb);
+    },
     onLive(cb) {
       liveListeners.add(cb);
       worker?.postMessage({ t: 'live', enabled: true } satisfies ToCaptureWorker);
@@ -131,10 +143,18 @@ function createCaptureMetrics(registry: Registry) {
     labelNames: ['interface'],
     registers,
   });
+  const snoopDrops = new Counter({
+    name: 'flowlens_capture_snoop_dropped_total',
+    help: 'Discovery packets (DHCP, mDNS, SSDP) not forwarded to device discovery: over the per-second bound.',
+    registers,
+  });
   const inc = (c: Counter, name: string, now: number, before: number | undefined): void => {
     if (now > (before ?? 0)) c.inc({ interface: name }, now - (before ?? 0));
   };
   return {
+    snoopDropped(n: number): void {
+      if (n > 0) snoopDrops.inc(n);
+    },
     update(prev: CaptureStats | undefined, next: CaptureStats): void {
       for (const i of next.interfaces) {
         const p = prev?.interfaces.find((x) => x.name === i.name);

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSystemClock } from '../common/clock.ts';
 import { createSilentLogger } from '../common/logger.ts';
 import { createLiveCapture, type CaptureInterface } from '../ingest/capture/index.ts';
-import { createFlowMeter, type FlowMeter } from '../meter/index.ts';
+import { createFlowMeter, type FlowMeter, type SnoopEvent } from '../meter/index.ts';
 import { createFlowSink, type FlowSinkInit } from './flow-sink.ts';
 import type { CaptureStats, FromCaptureWorker, ToCaptureWorker } from './capture-messages.ts';
 
@@ -29,6 +29,10 @@ const sink = createFlowSink(init.sink, (msg, fields) => post({ t: 'log', level: 
 
 /** DNS answers seen on the wire name addresses for enrichment (RFC 1035 TTLs are not in the event). */
 const LEARNED_NAME_TTL_SEC = 300;
+/** Discovery packets forwarded per report; a flood beyond this is counted, not queued. */
+const MAX_SNOOP_PER_REPORT = 1000;
+let snooped: SnoopEvent[] = [];
+let snoopDropped = 0;
 
 const meters = new Map<string, FlowMeter>();
 for (const iface of init.interfaces) {
@@ -39,6 +43,10 @@ for (const iface of init.interfaces) {
   });
   meter.onFlow((r) => sink.add(r, clock.now()));
   meter.onSnoop((e) => {
+    if (e.kind !== 'dns') {
+      if (snooped.length < MAX_SNOOP_PER_REPORT) snooped.push(e);
+      else snoopDropped++;
+    }
     if (!e.dns || !sink.enricher) return;
     const answers = e.dns.answers.flatMap((a) =>
       a.addresses.map((address) => ({ address, name: a.name, ttlSec: LEARNED_NAME_TTL_SEC })),
@@ -67,6 +75,11 @@ function stats(): CaptureStats {
 
 function report(force = false): void {
   post({ t: 'stats', stats: stats() });
+  if (snooped.length > 0 || snoopDropped > 0) {
+    post({ t: 'snoop', events: snooped, dropped: snoopDropped });
+    snooped = [];
+    snoopDropped = 0;
+  }
   const delta = sink.liveDelta(clock.now(), force);
   if (delta) post({ t: 'live', delta });
 }

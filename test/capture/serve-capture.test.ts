@@ -17,6 +17,18 @@ import { pollUntil } from '../support/poll-until.ts';
 import { createNetnsPair, requireNetnsTools } from './netns-pair.ts';
 import { SENT, sendTraffic, startPeer } from './traffic.ts';
 
+/** Node script: one DHCPDISCOVER (BOOTP layout, RFC 2131 §2) to the address given, from port 68. */
+const DHCP_DISCOVER = `
+const u = require('node:dgram').createSocket('udp4');
+const b = Buffer.alloc(300);
+b[0] = 1; b[1] = 1; b[2] = 6; b.writeUInt32BE(0x12345678, 4);
+Buffer.from([0x02, 0x42, 0xac, 0x11, 0x00, 0x07]).copy(b, 28);
+b.writeUInt32BE(0x63825363, 236);
+const opts = [53, 1, 1, 12, 20, ...Buffer.from('flowlens-test-client'), 55, 4, 1, 3, 6, 15, 255];
+Buffer.from(opts).copy(b, 240);
+u.bind(68, () => u.send(b, 67, process.argv[1], () => u.close()));
+`;
+
 interface FlowItem {
   type: string;
   exporter: string;
@@ -45,8 +57,10 @@ test('serve meters a live interface: flows stored, searchable through the API, f
       FLOWLENS_STORAGE_PATH: join(dir, 'data'),
       FLOWLENS_STORAGE_FLUSH_INTERVAL: '200ms',
       FLOWLENS_ENRICH_ENABLED: 'false',
-      // Only TCP: the UDP datagrams and pings between the namespaces are filtered out by dumpcap.
-      FLOWLENS_CAPTURE_INTERFACES: JSON.stringify([{ name: pair.ifB, netns: pair.nsB, filter: 'tcp' }]),
+      // TCP and DHCP only: the other UDP datagrams and the pings are filtered out by dumpcap.
+      FLOWLENS_CAPTURE_INTERFACES: JSON.stringify([
+        { name: pair.ifB, netns: pair.nsB, filter: 'tcp or (udp and port 67)' },
+      ]),
     },
   });
   const svc = createService({ config, clock: createSystemClock(), log: createSilentLogger(), cwd: dir });
@@ -58,6 +72,8 @@ test('serve meters a live interface: flows stored, searchable through the API, f
       what: 'dumpcap capturing',
     });
     await sendTraffic(pair);
+    // A DHCPDISCOVER from A (RFC 2131): the meter snoops it, device discovery makes a device of it.
+    pair.exec(pair.nsA, process.execPath, ['-e', DHCP_DISCOVER, pair.addrB]);
     // Stopping exports every flow still in the meter table and flushes the store.
     await pollUntil(() => (svc.capture.stats()?.interfaces[0]?.packets ?? 0) > 0, {
       timeoutMs: 30_000,
@@ -73,12 +89,14 @@ test('serve meters a live interface: flows stored, searchable through the API, f
       async () => {
         const res = await fetch(`${base}/flows?from=-1h&limit=50`, { headers });
         items = ((await res.json()) as { items: FlowItem[] }).items;
-        return items.length > 0;
+        return items.length >= 2;
       },
       { timeoutMs: 30_000, what: 'metered flows in the store' },
     );
-    assert.equal(items.length, 1, JSON.stringify(items));
-    const [flow] = items;
+    // The TCP exchange and the DHCP request: nothing else passes the BPF filter.
+    assert.equal(items.length, 2, JSON.stringify(items));
+    assert.ok(items.some((f) => f.proto === 17 && f.dstPort === 67));
+    const flow = items.find((f) => f.proto === 6);
     assert.equal(flow?.type, 'packets');
     assert.equal(flow?.exporter, pair.ifB);
     assert.equal(flow?.proto, 6);
@@ -86,6 +104,11 @@ test('serve meters a live interface: flows stored, searchable through the API, f
     assert.equal(flow?.dstAddr, pair.addrB);
     assert.equal(flow?.dstPort, SENT.tcpPort);
     assert.ok(flow!.packets >= 3 && (flow?.reversePackets ?? 0) >= 2, JSON.stringify(flow));
+    // The snooped DHCP request became a device, named by the host name it sent (option 12).
+    const devices = await fetch(`${base}/devices`, { headers });
+    assert.equal(devices.status, 200);
+    const list = (await devices.json()) as { items: { names?: unknown; macs?: unknown }[] };
+    assert.match(JSON.stringify(list.items), /flowlens-test-client/);
   } finally {
     await svc.stop();
     await peer.stop();

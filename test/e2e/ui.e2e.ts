@@ -175,16 +175,23 @@ describe('web UI', { skip: missing || false }, () => {
     await page.getByTestId('report-table').waitFor();
     const href = await page.getByTestId('export-csv').getAttribute('href');
     assert.ok(href);
-    const apiUrl = new URL(href, flowlens.url);
+    // The page's range is relative ("-1h") and the demo keeps sending: both requests get the same
+    // absolute window, ending well in the past, so they answer over the same flows.
+    const toMs = Date.now() - 10 * 60_000;
+    const csvUrl = new URL(href, flowlens.url);
+    csvUrl.searchParams.set('from', new Date(toMs - 3_600_000).toISOString());
+    csvUrl.searchParams.set('to', new Date(toMs).toISOString());
+    csvUrl.searchParams.set('limit', '1000');
+    const csvHref = csvUrl.pathname + csvUrl.search;
+    const apiUrl = new URL(csvUrl);
     apiUrl.pathname = '/api/v1/reports';
     apiUrl.searchParams.delete('format');
-    apiUrl.searchParams.set('limit', '1000');
     // Both fetched by the logged-in page, with its session cookie.
     const result = await page.evaluate<{
       csv: string;
       json: { keys: Record<string, string | null>; sum: number; count: number }[];
     }>(
-      `(async () => ({ csv: await (await fetch(${JSON.stringify(href)})).text(), json: (await (await fetch(${JSON.stringify(apiUrl.pathname + apiUrl.search)})).json()).items }))()`,
+      `(async () => ({ csv: await (await fetch(${JSON.stringify(csvHref)})).text(), json: (await (await fetch(${JSON.stringify(apiUrl.pathname + apiUrl.search)})).json()).items }))()`,
     );
     const lines = result.csv.trim().split('\n');
     const header = (lines[0] ?? '').split(',');

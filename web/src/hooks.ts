@@ -33,6 +33,8 @@ export function useApi<T>(
       setState((s) => ({ ...s, key, loading: true }));
       apiGet<T>(path, paramsRef.current, ctl.signal).then(
         (data) => {
+          // A response for parameters that changed meanwhile must not overwrite the new ones'.
+          if (ctl.signal.aborted) return;
           setState({ key, data, loading: false });
           if (opts.refreshMs) timer = setTimeout(run, opts.refreshMs);
         },

@@ -136,8 +136,10 @@ export function Explorer(): ReactElement {
                 </tr>
               </thead>
               <tbody>
-                {flows.data.items.map((row) => (
-                  <tr key={row.id}>
+                {flows.data.items.map((row, i) => (
+                  // Identical records in one millisecond share an id (src/api/flow-id.ts): the
+                  // position makes the key unique, or React would keep stale rows on re-render.
+                  <tr key={`${offset + i}:${row.id}`}>
                     {fields.map((f) => {
                       const v = row[f.name];
                       return (

@@ -251,8 +251,9 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
               </tr>
             </thead>
             <tbody>
-              {flows.data?.items.map((f) => (
-                <tr key={f.id}>
+              {flows.data?.items.map((f, i) => (
+                // Flow ids repeat for identical records in one millisecond: the position keeps keys unique.
+                <tr key={`${i}:${f.id}`}>
                   <td>{fmtTime(Number(f.end))}</td>
                   <td className="mono">
                     {f.srcAddr}:{f.srcPort}

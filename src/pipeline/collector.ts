@@ -101,6 +101,8 @@ export function createCollector(deps: CollectorDeps): Collector {
   const onMessage = (w: number, m: FromWorker): void => {
     switch (m.t) {
       case 'done':
+        metrics.apply(m.deltas);
+        exporters.apply(m.deltas);
         queued[w]!--;
         metrics.queued.set({ worker: String(w) }, queued[w]!);
         decoded += m.datagrams;
@@ -249,7 +251,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         if (waiting.every((n) => n === 0)) break;
       }
       builders.forEach((_, w) => send(w));
-      // Workers post a batch's statistics before its 'done'.
+      // A batch's statistics arrive with its 'done'.
       while (decoded < sent) await new Promise((r) => setTimeout(r, 5));
     },
   };

@@ -53,10 +53,10 @@ function decodeBatch(m: Extract<ToWorker, { t: 'batch' }>): void {
     for (const r of out.records) sink.add(r, ctx.receivedMs);
     stats.addDatagram(ctx.exporter, out.format, out, ctx.receivedMs);
   }
-  // Statistics go before 'done', so the receiving thread has them once it knows
-  // the batch is decoded (settle() relies on it), however busy this thread is.
-  report();
-  post({ t: 'done', datagrams: batch.count });
+  // The batch's statistics travel with its 'done', so the receiving thread has them once it
+  // knows the batch is decoded (settle() relies on it), however busy this thread is. Expiry
+  // and the template gauges walk every exporter: they stay on the timer (report()).
+  post({ t: 'done', datagrams: batch.count, deltas: stats.drain() });
   reportLive();
 }
 

@@ -28,7 +28,8 @@ export type ToWorker =
 /** Worker -> receiving thread. */
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'done'; datagrams: number }
+  /** A batch is decoded; `deltas` are its per-exporter statistics. */
+  | { t: 'done'; datagrams: number; deltas: ExporterDelta[] }
   | { t: 'stats'; deltas: ExporterDelta[]; templates: number; pending: number; ringPushed: number }
   | { t: 'recent'; id: number; records: FlowRecord[] }
   /** The live view's delta of the last interval (src/live). */

@@ -19,7 +19,19 @@ export interface QueryBenchOptions {
   markdownFile: string | undefined;
   /** Keep the temporary folder (nfcapd files, DuckDB store) and print its path. */
   keep: boolean;
+  /**
+   * Work in this folder (kept): a load already there for the same flows is
+   * re-used, so experiments skip the minutes of loading.
+   */
+  dir: string | undefined;
+  /** Load, then stop (no queries). */
+  loadOnly: boolean;
+  /** Only these cases (top, series, search); all when empty. */
+  only: string[];
 }
+
+/** The cases `--only` selects from. */
+export const CASES = ['top', 'series', 'search'] as const;
 
 export const USAGE = `npm run bench:query -- [--name=value ...]
   --flows=10M            flows generated (k and M suffixes)
@@ -29,7 +41,10 @@ export const USAGE = `npm run bench:query -- [--name=value ...]
   --senders=1            sender threads sharing the flows
   --collector-rate=150k  FlowLens's lossless v9 rate (docs/performance.md, Ingest) for the write check
   --markdown=FILE        also write the report as Markdown
-  --keep                 keep the temporary folder`;
+  --keep                 keep the temporary folder
+  --dir=DIR              work in DIR (kept); re-use the loads already there for the same flows
+  --load-only            load both stores, run no query (with --dir: load once, query later)
+  --only=top,series,search  run only these queries`;
 
 /** Parses argv; throws on an unknown option. */
 export function parseOptions(argv: string[]): QueryBenchOptions | 'help' {
@@ -42,11 +57,15 @@ export function parseOptions(argv: string[]): QueryBenchOptions | 'help' {
     collectorRate: 150_000,
     markdownFile: undefined,
     keep: false,
+    dir: undefined,
+    loadOnly: false,
+    only: [],
   };
   for (const a of argv) {
     if (a === '--help' || a === '-h') return 'help';
-    if (a === '--keep') {
-      o.keep = true;
+    if (a === '--keep' || a === '--load-only') {
+      if (a === '--keep') o.keep = true;
+      else o.loadOnly = true;
       continue;
     }
     const m = /^--([a-z-]+)=(.*)$/.exec(a);
@@ -72,6 +91,15 @@ export function parseOptions(argv: string[]): QueryBenchOptions | 'help' {
         break;
       case 'markdown':
         o.markdownFile = value;
+        break;
+      case 'dir':
+        o.dir = value;
+        o.keep = true;
+        break;
+      case 'only':
+        o.only = value.split(',').filter((x) => x !== '');
+        if (!o.only.every((x) => (CASES as readonly string[]).includes(x)))
+          throw new Error(`--only takes ${CASES.join(', ')}\n${USAGE}`);
         break;
       case undefined:
       default:

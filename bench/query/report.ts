@@ -14,6 +14,8 @@ export interface ReportInput {
   nfdumpLoad: NfdumpLoadResult;
   flowlensLoad: FlowLensLoadResult;
   collectorRate: number;
+  /** The loads were an earlier run's (`--dir`): their figures are that run's. */
+  loadsReused?: boolean;
   cases: CaseResult[];
 }
 
@@ -34,6 +36,9 @@ function loads(i: ReportInput): string[] {
   const f = i.flowlensLoad;
   const writeRate = f.rows / f.writeSeconds;
   return [
+    ...(i.loadsReused
+      ? ['- Loads re-used from an earlier run in the same folder (`--dir`); figures of that load:']
+      : []),
     `- nfcapd: ${n.sent.toLocaleString('en')} flows sent as NetFlow v9 over loopback in ${n.seconds.toFixed(1)} s ` +
       `(${rate(n.sent / n.seconds)}), \`nfdump -I\` counts ${n.stored.toLocaleString('en')} ` +
       `(${n.stored === n.sent ? 'lossless' : 'LOSS'}), socket drops ${n.socketDrops}.`,

@@ -14,9 +14,8 @@ import { openDuckDbReader } from '../../src/store/index.ts';
 import { describeMachine } from '../ingest/machine.ts';
 import { searchCases, seriesCases, topCase, type CaseContext, type CaseResult } from './cases.ts';
 import { flowOptions } from './flows.ts';
-import { loadIntoFlowLens } from './flowlens-load.ts';
 import { writeCliConfig } from './flowlens-query.ts';
-import { loadIntoNfcapd } from './nfdump-load.ts';
+import { loadBoth } from './loads.ts';
 import { parseOptions, USAGE } from './options.ts';
 import { formatReport } from './report.ts';
 
@@ -33,7 +32,8 @@ const load = (): string =>
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   if (opts === 'help') return (process.stdout.write(`${USAGE}\n`), 0);
-  const root = mkdtempSync(join(tmpdir(), 'flowlens-bench-query-'));
+  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
+  const root = opts.dir ?? mkdtempSync(join(tmpdir(), 'flowlens-bench-query-'));
   const cleanup = (): void => {
     if (opts.keep) log(`kept ${root}`);
     else rmSync(root, { recursive: true, force: true });
@@ -44,21 +44,14 @@ async function main(): Promise<number> {
     const loadStart = load();
     const flows = flowOptions(opts.flows, opts.hours);
     const range = { fromMs: flows.fromMs, toMs: flows.toMs };
-    const nfdumpDir = join(root, 'nfcapd');
-    const dataDir = join(root, 'flowlens');
-    mkdirSync(nfdumpDir);
-
-    log(`${opts.flows.toLocaleString('en')} flows -> nfcapd (NetFlow v9 at ${opts.sendRate}/s)`);
-    const nfdumpLoad = await loadIntoNfcapd({
-      dir: nfdumpDir,
+    const { nfdumpDir, dataDir, nfdumpLoad, flowlensLoad, reused } = await loadBoth(
+      root,
       flows,
-      flowsPerSec: opts.sendRate,
-      senders: opts.senders,
-    });
-    if (nfdumpLoad.stored !== opts.flows)
-      throw new Error(`nfcapd stored ${nfdumpLoad.stored} of ${opts.flows} flows: lower --send-rate`);
-    log(`-> FlowLens store`);
-    const flowlensLoad = await loadIntoFlowLens(dataDir, flows);
+      { flowsPerSec: opts.sendRate, senders: opts.senders },
+      log,
+    );
+    if (opts.loadOnly) return 0;
+    const wanted = (c: string): boolean => opts.only.length === 0 || opts.only.includes(c);
 
     const reader = await openDuckDbReader(dataDir, {
       rawMaxAgeMs: NEVER_MS,
@@ -74,12 +67,18 @@ async function main(): Promise<number> {
         rounds: opts.rounds,
         timeoutMs: QUERY_TIMEOUT_MS,
       };
-      log('top-10 sources');
-      cases.push(await topCase(ctx));
-      log('5-minute series');
-      cases.push(...(await seriesCases(ctx)));
-      log('filtered search');
-      cases.push(...(await searchCases(ctx)));
+      if (wanted('top')) {
+        log('top-10 sources');
+        cases.push(await topCase(ctx));
+      }
+      if (wanted('series')) {
+        log('5-minute series');
+        cases.push(...(await seriesCases(ctx)));
+      }
+      if (wanted('search')) {
+        log('filtered search');
+        cases.push(...(await searchCases(ctx)));
+      }
     } finally {
       reader.close();
     }
@@ -94,6 +93,7 @@ async function main(): Promise<number> {
       nfdumpLoad,
       flowlensLoad,
       collectorRate: opts.collectorRate,
+      loadsReused: reused,
       cases,
     });
     process.stdout.write(`${report}\n`);

@@ -61,6 +61,7 @@ export function createService(deps: ServiceDeps): Service {
     log: log.child({ component: 'collector' }),
     metrics,
     enrich: config.enrich,
+    localNetworks: config.live.localNetworks,
     ...(store ? { connectStore: () => store.connectProducer() } : {}),
   });
   // Live interfaces: metered flows take the same path as decoded ones (enrich, store, live).
@@ -68,15 +69,22 @@ export function createService(deps: ServiceDeps): Service {
     config: config.capture,
     collector: config.collector,
     enrich: config.enrich,
+    localNetworks: config.live.localNetworks,
     connectStore: store ? () => store.connectProducer() : undefined,
     log: log.child({ component: 'capture' }),
     registry,
   });
   const live = createLiveState({ clock, config: config.live });
-  createClientMetrics({ registry, live, maxSeries: config.live.maxClientSeries });
+  const devices = config.devices.enabled ? buildDevices(config, deps, registry, dataDir) : undefined;
+  // device_type of the per-client metrics: the inventory's classification of the address's device.
+  createClientMetrics({
+    registry,
+    live,
+    maxSeries: config.live.maxClientSeries,
+    ...(devices ? { deviceTypeOf: (ip: string) => devices.deviceTypeOf(ip) } : {}),
+  });
   collector.onLive((delta) => live.apply(delta));
   capture.onLive((delta) => live.apply(delta));
-  const devices = config.devices.enabled ? buildDevices(config, deps, registry, dataDir) : undefined;
   if (devices) {
     capture.onSnoop((e) => devices.onSnoop(e));
     live.onDelta((d) => devices.addFlowTraffic(d.hosts, d.endMs));

@@ -2,7 +2,9 @@
  * The per-client Prometheus metrics of the network exporter (contracts.md:
  * names and labels kept so existing dashboards work). A client is a host in
  * live.localNetworks; `client` is its host name when known, else its address;
- * `device_type` is "unknown" until device discovery exists.
+ * `device_type` is the device inventory's classified type of the device
+ * holding the address ("unknown" when none, or without device discovery),
+ * read when a client gets its series and again at each re-ranking.
  *
  * Cardinality: at most live.maxClientSeries clients have their own series
  * (the busiest since the last re-ranking; a free slot is taken at once); the
@@ -18,7 +20,13 @@ import type { LiveDelta } from './delta.ts';
 import { hostRates, hostRecentFlows } from './host-table.ts';
 import type { LiveState } from './live-state.ts';
 import { createLocalNetworks } from './local-networks.ts';
-import { createClientSeries, type ClientSeries, type SeriesSet } from './client-series.ts';
+import {
+  createClientSeries,
+  UNKNOWN_DEVICE_TYPE,
+  type ClientSeries,
+  type DeviceTypeOf,
+  type SeriesSet,
+} from './client-series.ts';
 
 /** What the per-client metrics need. */
 export interface ClientMetricsDeps {
@@ -28,6 +36,8 @@ export interface ClientMetricsDeps {
   maxSeries: number;
   /** How often the busiest clients are chosen again; 60 s unless given. */
   rerankIntervalMs?: number;
+  /** The `device_type` label of an address (the device inventory); "unknown" for every client without it. */
+  deviceTypeOf?: DeviceTypeOf;
 }
 
 /** The running per-client metrics. */
@@ -43,10 +53,13 @@ export interface ClientMetrics {
 const DEFAULT_RERANK_MS = 60_000;
 /** Candidates remembered between re-rankings, as a multiple of maxSeries. */
 const CANDIDATE_FACTOR = 10;
+/** network_clients_by_type keeps this many distinct types (static files may name their own); the rest count as "other". */
+const MAX_TYPES = 32;
 
 /** Registers the per-client metrics on `registry` and feeds them from `live`. */
 export function createClientMetrics(deps: ClientMetricsDeps): ClientMetrics {
   const { registry, live, maxSeries } = deps;
+  const typeOf: DeviceTypeOf = deps.deviceTypeOf ?? (() => UNKNOWN_DEVICE_TYPE);
   const local = createLocalNetworks(live.config.localNetworks);
   const registers = [registry];
   const bytes = new Counter({
@@ -62,7 +75,7 @@ export function createClientMetrics(deps: ClientMetricsDeps): ClientMetrics {
   const onDelta = (d: LiveDelta): void => {
     for (const h of d.hosts) {
       if (!local.contains(h.addr)) continue;
-      const s = series.route(h.addr, h.name);
+      const s = series.route(h.addr, h.name, typeOf);
       s.pendingIn += h.bytesIn;
       s.pendingOut += h.bytesOut;
       const weight = (candidates.get(h.addr) ?? 0) + h.bytesIn + h.bytesOut;
@@ -75,7 +88,7 @@ export function createClientMetrics(deps: ClientMetricsDeps): ClientMetrics {
   const rerank = (): void => {
     series.flush();
     const busiest = [...candidates].sort((a, b) => b[1] - a[1]).map(([ip]) => ip);
-    series.rerank(busiest, (ip) => live.host(ip)?.name);
+    series.rerank(busiest, (ip) => live.host(ip)?.name, typeOf);
     candidates.clear();
     lastRank = live.now();
   };
@@ -85,7 +98,7 @@ export function createClientMetrics(deps: ClientMetricsDeps): ClientMetrics {
     else series.flush();
   };
 
-  registerGauges(registers, live, series);
+  registerGauges(registers, live, series, typeOf);
   const offDelta = live.onDelta(onDelta);
   const offTick = live.onTick(onTick);
   return {
@@ -99,7 +112,12 @@ export function createClientMetrics(deps: ClientMetricsDeps): ClientMetrics {
 }
 
 /** Gauges computed at scrape time from the live state. */
-function registerGauges(registers: Registry[], live: LiveState, series: SeriesSet): void {
+function registerGauges(
+  registers: Registry[],
+  live: LiveState,
+  series: SeriesSet,
+  typeOf: DeviceTypeOf,
+): void {
   const labelNames = ['ip', 'client', 'device_type'] as const;
   const rate = new Gauge({
     name: 'client_traffic_rate_bps',
@@ -153,8 +171,13 @@ function registerGauges(registers: Registry[], live: LiveState, series: SeriesSe
     let known = 0;
     let on = 0;
     const seen = new Set<string>();
+    // "unknown" always has a sample, so dashboards see 0 rather than no data.
+    const types = new Map<string, number>([[UNKNOWN_DEVICE_TYPE, 0]]);
     for (const h of live.clients()) {
       known++;
+      const t = typeOf(h.addr);
+      const key = types.has(t) || types.size < MAX_TYPES ? t : 'other';
+      types.set(key, (types.get(key) ?? 0) + 1);
       const isOn = h.lastSeenMs >= nowMs - windowMs;
       if (isOn) on++;
       const r = hostRates(h, nowMs);
@@ -179,6 +202,6 @@ function registerGauges(registers: Registry[], live: LiveState, series: SeriesSe
     connections.set(o, other.conns);
     total.set(known);
     online.set(on);
-    byType.set({ type: 'unknown' }, known);
+    for (const [type, n] of types) byType.set({ type }, n);
   }
 }

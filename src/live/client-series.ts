@@ -27,23 +27,26 @@ export interface SeriesSet {
   readonly members: Map<string, ClientSeries>;
   readonly frozen: Map<string, ClientSeries>;
   readonly other: ClientSeries;
-  /** The series a client's traffic goes to now (admits it when a slot is free). */
-  route(ip: string, name: string | undefined): ClientSeries;
+  /** The series a client's traffic goes to now (admits it when a slot is free, labelled with `typeOf(ip)`). */
+  route(ip: string, name: string | undefined, typeOf: DeviceTypeOf): ClientSeries;
   /** Moves pending traffic into the counters. */
   flush(): void;
-  /** Makes the first maxSeries of `busiest` (keeping current members to fill up) the members. */
-  rerank(busiest: string[], nameOf: (ip: string) => string | undefined): void;
+  /** Makes the first maxSeries of `busiest` (keeping current members to fill up) the members; relabels names and types that changed. */
+  rerank(busiest: string[], nameOf: (ip: string) => string | undefined, typeOf: DeviceTypeOf): void;
 }
 
-/** Device types come with device discovery. */
-const DEVICE_TYPE = 'unknown';
+/** The device type of a client's address (the device inventory's classification; "unknown" without one). */
+export type DeviceTypeOf = (ip: string) => string;
+
+/** The type of "other" and of clients no device is known for. */
+export const UNKNOWN_DEVICE_TYPE = 'unknown';
 /** Retired clients remembered, as a multiple of maxSeries. */
 const RETIRED_FACTOR = 10;
 
-const labelsOf = (ip: string, name: string | undefined): ClientLabels => ({
+const labelsOf = (ip: string, name: string | undefined, type = UNKNOWN_DEVICE_TYPE): ClientLabels => ({
   ip,
   client: name ?? ip,
-  device_type: DEVICE_TYPE,
+  device_type: type,
 });
 
 /** The series of `counter`, at most `maxSeries` members. */
@@ -80,19 +83,19 @@ export function createClientSeries(counter: Counter<string>, maxSeries: number):
     counter.remove({ direction: 'out', ...s.labels });
   };
 
-  const admit = (ip: string, name: string | undefined): ClientSeries => {
+  const admit = (ip: string, name: string | undefined, type: string): ClientSeries => {
     let s = frozen.get(ip);
     if (s) frozen.delete(ip);
     else {
       s = retired.get(ip) ?? {
-        labels: labelsOf(ip, name),
+        labels: labelsOf(ip, name, type),
         totalIn: 0,
         totalOut: 0,
         pendingIn: 0,
         pendingOut: 0,
       };
       retired.delete(ip);
-      if (name !== undefined) s.labels = labelsOf(ip, name);
+      s.labels = labelsOf(ip, name ?? (s.labels.client === ip ? undefined : s.labels.client), type);
       expose(s);
     }
     members.set(ip, s);
@@ -113,9 +116,9 @@ export function createClientSeries(counter: Counter<string>, maxSeries: number):
     }
   };
 
-  const relabel = (s: ClientSeries, name: string | undefined): void => {
-    const want = labelsOf(s.labels.ip, name);
-    if (want.client === s.labels.client) return;
+  const relabel = (s: ClientSeries, name: string | undefined, type: string): void => {
+    const want = labelsOf(s.labels.ip, name, type);
+    if (want.client === s.labels.client && want.device_type === s.labels.device_type) return;
     hide(s);
     s.labels = want;
     expose(s);
@@ -125,16 +128,16 @@ export function createClientSeries(counter: Counter<string>, maxSeries: number):
     members,
     frozen,
     other,
-    route(ip, name) {
+    route(ip, name, typeOf) {
       const s = members.get(ip);
       if (s) return s;
-      return members.size < maxSeries ? admit(ip, name) : other;
+      return members.size < maxSeries ? admit(ip, name, typeOf(ip)) : other;
     },
     flush() {
       for (const s of members.values()) flushOne(s);
       flushOne(other);
     },
-    rerank(busiest, nameOf) {
+    rerank(busiest, nameOf, typeOf) {
       const keep = new Set(busiest.slice(0, maxSeries));
       // Fill up with current members so only busier clients displace a member.
       for (const ip of members.keys()) {
@@ -144,8 +147,8 @@ export function createClientSeries(counter: Counter<string>, maxSeries: number):
       for (const [ip, s] of members) if (!keep.has(ip)) freeze(ip, s);
       for (const ip of keep) {
         const s = members.get(ip);
-        if (s) relabel(s, nameOf(ip) ?? (s.labels.client === ip ? undefined : s.labels.client));
-        else admit(ip, nameOf(ip));
+        if (s) relabel(s, nameOf(ip) ?? (s.labels.client === ip ? undefined : s.labels.client), typeOf(ip));
+        else admit(ip, nameOf(ip), typeOf(ip));
       }
     },
   };

@@ -51,6 +51,8 @@ export type {
   NameSource,
   Observation,
 } from './model.ts';
+/** Every device class (the values of `device_type`). */
+export { DEVICE_TYPES } from './model.ts';
 /** Devices as the API shows them: summaries, details with evidence, list filters. */
 export {
   deviceSummary,

@@ -55,6 +55,26 @@ export type DeviceType =
   | 'nas'
   | 'unknown';
 
+/** Every device class, in a stable order (manual edits must name one). */
+export const DEVICE_TYPES: readonly DeviceType[] = [
+  'phone',
+  'tablet',
+  'computer',
+  'server',
+  'printer',
+  'tv',
+  'media',
+  'speaker',
+  'game-console',
+  'voip-phone',
+  'camera',
+  'iot',
+  'appliance',
+  'network',
+  'nas',
+  'unknown',
+];
+
 /** Attributes the classifier decides, each from its own evidence. */
 export type Attribute = 'deviceType' | 'manufacturer' | 'model' | 'os' | 'osVersion' | 'capability';
 

@@ -47,6 +47,8 @@ export interface DeviceFilter {
   manufacturer?: string;
   os?: string;
   source?: string;
+  /** An address the device holds or held (exact). */
+  ip?: string;
   online?: boolean;
   /** Substring of a name, an address or a MAC. */
   q?: string;
@@ -150,6 +152,7 @@ export function listDevices(
   for (const d of inv.list()) {
     if (f.online !== undefined && d.online !== f.online) continue;
     if (f.source !== undefined && !(f.source in d.sources)) continue;
+    if (f.ip !== undefined && !d.addresses.some((a) => a.ip === f.ip)) continue;
     const s = deviceSummary(inv, d);
     if (!has(s.deviceType, f.type) || !has(s.manufacturer, f.manufacturer) || !has(s.os, f.os)) continue;
     if (

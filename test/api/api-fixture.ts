@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
+import type { DevicesApiPort } from '../../src/api/routes/devices.ts';
 import {
   createHttpApp,
   type ApiDeps,
@@ -170,6 +171,8 @@ export interface TestApiOptions {
   store?: StoreFixture | undefined;
   security?: Partial<ApiSecurityOptions>;
   envToken?: string;
+  /** The device component (the device detail and edit routes exist only with it). */
+  devices?: DevicesApiPort;
 }
 
 /** Cookie header from a response's set-cookie headers. */
@@ -220,6 +223,7 @@ export async function createTestApi(o: TestApiOptions = {}): Promise<TestApi> {
     auth,
     sessions: createSessionStore({ now: () => clock.now(), maxAgeMs: 12 * 3_600_000, idleMs: 3_600_000 }),
     security: { ...TEST_SECURITY, ...o.security },
+    ...(o.devices ? { devices: o.devices } : {}),
   };
   const app = createHttpApp({
     registry: new Registry(),

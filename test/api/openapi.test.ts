@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { createSeededDevices } from '../devices/seeded-devices.ts';
 import { createTestApi, startDatasetStore, type TestApi } from './api-fixture.ts';
 import { generateClient, operationName, type OpenApiDoc } from './openapi-client-gen.ts';
 import type { StoreFixture } from './store-fixture.ts';
@@ -71,14 +72,17 @@ describe('OpenAPI document', () => {
   let store: StoreFixture;
   let t: TestApi;
   let doc: OpenApiDoc;
+  // With the device component, so the device detail and edit routes are documented and checked too.
+  const seeded = createSeededDevices();
   before(async () => {
     store = await startDatasetStore();
-    t = await createTestApi({ store });
+    t = await createTestApi({ store, devices: seeded.devices });
     doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as OpenApiDoc;
   });
   after(async () => {
     await t?.close();
     await store?.close();
+    seeded.close();
   });
 
   test('validates as OpenAPI 3.1', async () => {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HTTPMethods } from 'fastify';
 import type { Role } from '../../src/auth/index.ts';
+import { createSeededDevices, SEEDED_DEVICE_ID } from '../devices/seeded-devices.ts';
 import { createTestApi, PASSWORD, startDatasetStore, type TestApi } from './api-fixture.ts';
 import type { StoreFixture } from './store-fixture.ts';
 
@@ -168,6 +169,25 @@ const CASES: Case[] = [
   get('/api/v1/advisories', 'viewer', '/api/v1/advisories', '/api/v1/advisories?limit=5000', 'limit'),
   get('/api/v1/devices', 'viewer', '/api/v1/devices', '/api/v1/devices?limit=abc', 'limit'),
   get(
+    '/api/v1/devices/:id',
+    'viewer',
+    `/api/v1/devices/${SEEDED_DEVICE_ID}`,
+    `/api/v1/devices/${'x'.repeat(65)}`,
+    'id',
+  ),
+  {
+    method: 'PATCH',
+    route: '/api/v1/devices/:id',
+    role: 'operator',
+    ok: 200,
+    req: { url: `/api/v1/devices/${SEEDED_DEVICE_ID}`, payload: { name: 'build box', deviceType: 'server' } },
+    bad: {
+      url: `/api/v1/devices/${SEEDED_DEVICE_ID}`,
+      payload: { deviceType: 'toaster' },
+      param: 'deviceType',
+    },
+  },
+  get(
     '/api/v1/reports',
     'viewer',
     `/api/v1/reports?${R}&dimensions=dstPort`,
@@ -244,13 +264,15 @@ const BELOW: Record<Role, Role | undefined> = { viewer: undefined, operator: 'vi
 describe('every route', () => {
   let store: StoreFixture;
   let t: TestApi;
+  const seeded = createSeededDevices();
   before(async () => {
     store = await startDatasetStore();
-    t = await createTestApi({ store });
+    t = await createTestApi({ store, devices: seeded.devices });
   });
   after(async () => {
     await t?.close();
     await store?.close();
+    seeded.close();
   });
 
   test('the table covers every registered route (docs UI aside)', () => {

@@ -89,6 +89,20 @@ test('list, filters, detail with evidence, manual edits by role', async () => {
     assert.equal(items[0]!.osVersion, '10');
     const q = await api.app.inject({ url: '/api/v1/devices?q=192.168.1.12', headers: api.bearer('viewer') });
     assert.equal(q.json().items[0].deviceType, 'printer');
+    // ip= is exact (the host page's link to its device): a prefix matches nothing.
+    const byIp = await api.app.inject({
+      url: '/api/v1/devices?ip=192.168.1.12',
+      headers: api.bearer('viewer'),
+    });
+    assert.deepEqual(
+      byIp.json().items.map((i: { name: string }) => i.name),
+      ['BRW001122334403'],
+    );
+    const prefix = await api.app.inject({
+      url: '/api/v1/devices?ip=192.168.1.1',
+      headers: api.bearer('viewer'),
+    });
+    assert.equal(prefix.json().total, 0);
     const bad = await api.app.inject({ url: '/api/v1/devices?online=maybe', headers: api.bearer('viewer') });
     assert.equal(bad.statusCode, 400);
 
@@ -116,6 +130,13 @@ test('list, filters, detail with evidence, manual edits by role', async () => {
     assert.equal(again.json().deviceType, 'server');
     const empty = await api.app.inject({ ...patch, payload: {}, headers: api.bearer('operator') });
     assert.equal(empty.statusCode, 400);
+    const toaster = await api.app.inject({
+      ...patch,
+      payload: { deviceType: 'toaster' },
+      headers: api.bearer('operator'),
+    });
+    assert.equal(toaster.statusCode, 400);
+    assert.equal(toaster.json().error.parameter, 'deviceType');
     const missing = await api.app.inject({ url: '/api/v1/devices/nope', headers: api.bearer('viewer') });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'FLOWLENS_ERR_DEVICE_NOT_FOUND');

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  DEVICE_TYPES,
   deviceDetail,
   listDevices,
   type DeviceFilter,
@@ -100,9 +101,13 @@ const overrideBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: Object.fromEntries(
-    OVERRIDE_FIELDS.map((f) => [f, { type: ['string', 'null'], minLength: 1, maxLength: 128 }]),
-  ),
+  properties: {
+    ...Object.fromEntries(
+      OVERRIDE_FIELDS.map((f) => [f, { type: ['string', 'null'], minLength: 1, maxLength: 128 }]),
+    ),
+    // One of the classes, so the device_type label of the metrics stays a known, small set.
+    deviceType: { enum: [...DEVICE_TYPES, null], description: 'A device class; null clears the edit' },
+  },
 } as const;
 const idParams = {
   type: 'object',
@@ -146,6 +151,7 @@ export function deviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps): void 
         manufacturer: str,
         os: str,
         source: str,
+        ip: { type: 'string', maxLength: 64, description: 'An address the device holds or held' },
         online: { type: 'boolean' },
         q: { type: 'string', maxLength: 128, description: 'Part of a name, address or MAC' },
       }),

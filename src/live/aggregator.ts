@@ -6,8 +6,10 @@
  */
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { BoundedSums, pruneLighterHalf } from './bounded-sums.ts';
+import { DEFAULT_LOCAL_NETWORKS } from './config.ts';
 import type { HostDelta, InterfaceSums, KeyedSums, LiveDelta, TopDimension } from './delta.ts';
 import { LargestFlows } from './largest-flows.ts';
+import { createLocalNetworks } from './local-networks.ts';
 
 /** Bounds of one interval's sums. */
 export interface LiveAggregatorOptions {
@@ -21,6 +23,8 @@ export interface LiveAggregatorOptions {
   maxKeys?: number;
   /** Largest flows reported per interval. */
   maxFlows?: number;
+  /** CIDR blocks of live.localNetworks: traffic crossing their edge is "in" or "out" (default DEFAULT_LOCAL_NETWORKS). */
+  localNetworks?: readonly string[];
 }
 
 /** Sums records into deltas; `drain` closes the interval. */
@@ -35,6 +39,8 @@ export interface LiveAggregator {
 
 interface HostAcc {
   name: string | undefined;
+  /** Inside the local networks (looked up once per host and interval). */
+  local: boolean;
   bo: number;
   po: number;
   bi: number;
@@ -79,12 +85,15 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
     countries: new BoundedSums(maxKeys),
   };
   const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, hostsPruned: 0, pending: 0 };
+  const local = createLocalNetworks(opts.localNetworks ?? DEFAULT_LOCAL_NETWORKS);
+  /** Bytes and packets entering the local networks (remote -> local) and leaving them (local -> remote). */
+  const dir = { bi: 0, pi: 0, bo: 0, po: 0 };
 
   const host = (addr: string, name: string | undefined): HostAcc => {
     let h = hosts.get(addr);
     if (h === undefined) {
       if (hosts.size >= maxHosts) t.hostsPruned += pruneLighterHalf(hosts, (v) => v.bo + v.bi);
-      h = { name, bo: 0, po: 0, bi: 0, pi: 0, f: 0 };
+      h = { name, local: local.contains(addr), bo: 0, po: 0, bi: 0, pi: 0, f: 0 };
       hosts.set(addr, h);
     } else if (name !== undefined) h.name = name;
     return h;
@@ -120,6 +129,8 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
   };
 
   const addHosts = (r: FlowRecord, b: number, p: number, rb: number, rp: number): void => {
+    let srcLocal: boolean | undefined;
+    let dstLocal: boolean | undefined;
     if (r.srcAddr !== undefined) {
       const h = host(r.srcAddr, r.srcHost);
       h.bo += b;
@@ -127,6 +138,7 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       h.bi += rb;
       h.pi += rp;
       h.f++;
+      srcLocal = h.local;
     }
     if (r.dstAddr !== undefined && r.dstAddr !== r.srcAddr) {
       const h = host(r.dstAddr, r.dstHost);
@@ -135,6 +147,20 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       h.bo += rb;
       h.po += rp;
       h.f++;
+      dstLocal = h.local;
+    }
+    // Only traffic crossing the edge of the local networks has a direction:
+    // local <-> local and remote <-> remote (transit) count in the totals only.
+    if (srcLocal === true && dstLocal === false) {
+      dir.bo += b;
+      dir.po += p;
+      dir.bi += rb;
+      dir.pi += rp;
+    } else if (srcLocal === false && dstLocal === true) {
+      dir.bi += b;
+      dir.pi += p;
+      dir.bo += rb;
+      dir.po += rp;
     }
   };
 
@@ -190,6 +216,10 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         bytes: t.bytes,
         packets: t.packets,
         flows: t.flows,
+        bytesIn: dir.bi,
+        packetsIn: dir.pi,
+        bytesOut: dir.bo,
+        packetsOut: dir.po,
         exporters: drainExporters(exporters),
         interfaces: drainInterfaces(exporters),
         hosts: drainHosts(hosts),
@@ -204,6 +234,7 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         largestFlows: flows.drain(),
       };
       exporters.clear();
+      Object.assign(dir, { bi: 0, pi: 0, bo: 0, po: 0 });
       Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, hostsPruned: 0, pending: 0 });
       return d;
     },

@@ -72,6 +72,11 @@ export interface LiveDelta {
   bytes: number;
   packets: number;
   flows: number;
+  /** Traffic entering live.localNetworks from outside ("in") and leaving them ("out"); internal and transit traffic is in neither. */
+  bytesIn: number;
+  packetsIn: number;
+  bytesOut: number;
+  packetsOut: number;
   exporters: KeyedSums[];
   interfaces: InterfaceSums[];
   /** The busiest hosts of the interval (all of them unless the producer's bound was hit). */

@@ -98,6 +98,10 @@ export function createLiveState(deps: LiveStateDeps): LiveState {
         bps: (rates.total(0, from, sec) * 8) / div,
         pps: rates.total(1, from, sec) / div,
         fps: rates.total(2, from, sec) / div,
+        inBps: (rates.total(3, from, sec) * 8) / div,
+        outBps: (rates.total(5, from, sec) * 8) / div,
+        inPps: rates.total(4, from, sec) / div,
+        outPps: rates.total(6, from, sec) / div,
         exporters: rates.exporterRates(sec, div),
         interfaces: rates.interfaceRates(sec, div),
       };
@@ -165,7 +169,7 @@ export function createLiveState(deps: LiveStateDeps): LiveState {
   const apply = (d: LiveDelta): void => {
     const nowMs = clock.now();
     const sec = Math.floor(nowMs / 1000);
-    rates.add(sec, d.bytes, d.packets, d.flows);
+    rates.add(sec, d);
     rates.addExporters(sec, d.exporters, nowMs);
     rates.addInterfaces(sec, d.interfaces, nowMs);
     const talkers: KeyedSums[] = [];

@@ -27,7 +27,14 @@ export const statsSnapshotJsonSchema = obj({
     bps: num,
     pps: num,
     fps: num,
-    series: { type: 'array', items: obj({ t: int, bps: num, pps: num, fps: num }) },
+    inBps: num,
+    outBps: num,
+    inPps: num,
+    outPps: num,
+    series: {
+      type: 'array',
+      items: obj({ t: int, bps: num, pps: num, fps: num, inBps: num, outBps: num, inPps: num, outPps: num }),
+    },
     exporters: {
       type: 'array',
       items: obj({

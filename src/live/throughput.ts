@@ -24,6 +24,35 @@ export interface RatePoint {
   pps: number;
   /** Flow records per second. */
   fps: number;
+  /** Entering live.localNetworks from outside ("in") and leaving them ("out"), bits and packets per second. */
+  inBps: number;
+  outBps: number;
+  inPps: number;
+  outPps: number;
+}
+
+/** Totals ring fields. */
+export const TOTAL_FIELDS = {
+  bytes: 0,
+  packets: 1,
+  flows: 2,
+  bytesIn: 3,
+  packetsIn: 4,
+  bytesOut: 5,
+  packetsOut: 6,
+} as const;
+/** A field of the totals ring. */
+export type TotalField = (typeof TOTAL_FIELDS)[keyof typeof TOTAL_FIELDS];
+
+/** One delta's totals, as `Throughput.add` takes them. */
+export interface DeltaTotals {
+  bytes: number;
+  packets: number;
+  flows: number;
+  bytesIn: number;
+  packetsIn: number;
+  bytesOut: number;
+  packetsOut: number;
 }
 
 /** An exporter's rates and totals since it was first seen by the live view. */
@@ -81,14 +110,12 @@ function touch<V>(m: Map<string, V>, key: string, max: number, make: () => V): V
 
 /** Totals, exporters and interfaces over time. */
 export class Throughput {
-  readonly totals = new SlotRing(TOTAL_SECONDS, 3);
+  readonly totals = new SlotRing(TOTAL_SECONDS, 7);
   private readonly exporters = new Map<string, KeyWindow>();
   private readonly interfaces = new Map<string, KeyWindow & { exporter: string; ifIndex: number }>();
 
-  add(sec: number, bytes: number, packets: number, flows: number): void {
-    this.totals.add(sec, 0, bytes);
-    this.totals.add(sec, 1, packets);
-    this.totals.add(sec, 2, flows);
+  add(sec: number, d: DeltaTotals): void {
+    for (const [k, i] of Object.entries(TOTAL_FIELDS)) this.totals.add(sec, i, d[k as keyof DeltaTotals]);
   }
 
   addExporters(sec: number, sums: readonly KeyedSums[], nowMs: number): void {
@@ -121,8 +148,8 @@ export class Throughput {
     }
   }
 
-  /** Sum of a totals field (0 bytes, 1 packets, 2 flows) over [fromSec, toSec). */
-  total(field: 0 | 1 | 2, fromSec: number, toSec: number): number {
+  /** Sum of a totals field (TOTAL_FIELDS) over [fromSec, toSec). */
+  total(field: TotalField, fromSec: number, toSec: number): number {
     return this.totals.sum(field, fromSec, toSec);
   }
 
@@ -135,6 +162,10 @@ export class Throughput {
         bps: this.totals.at(0, s) * 8,
         pps: this.totals.at(1, s),
         fps: this.totals.at(2, s),
+        inBps: this.totals.at(3, s) * 8,
+        outBps: this.totals.at(5, s) * 8,
+        inPps: this.totals.at(4, s),
+        outPps: this.totals.at(6, s),
       });
     }
     return out;

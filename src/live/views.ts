@@ -12,6 +12,11 @@ export interface ThroughputView {
   bps: number;
   pps: number;
   fps: number;
+  /** Entering live.localNetworks from outside, and leaving them (internal and transit traffic is in neither). */
+  inBps: number;
+  outBps: number;
+  inPps: number;
+  outPps: number;
   exporters: ExporterRate[];
   interfaces: InterfaceRate[];
 }

@@ -27,6 +27,8 @@ export interface CaptureHostDeps {
   config: Config['capture'];
   collector: Config['collector'];
   enrich: EnrichConfig | undefined;
+  /** live.localNetworks, for the live view's in/out split. */
+  localNetworks?: readonly string[];
   connectStore: (() => MessagePort) | undefined;
   log: Logger;
   registry: Registry;
@@ -88,6 +90,7 @@ export function createCaptureHost(deps: CaptureHostDeps): CaptureHost {
           defaultSamplingRate: 1,
           storePort,
           enrich: deps.enrich,
+          ...(deps.localNetworks ? { localNetworks: deps.localNetworks } : {}),
         }),
       };
       const w = new Worker(WORKER_URL, { workerData: init, transferList: storePort ? [storePort] : [] });

@@ -48,6 +48,8 @@ export interface CollectorDeps {
   connectStore?: () => MessagePort;
   /** Enrichment in the decode workers; absent leaves records as decoded. */
   enrich?: EnrichConfig;
+  /** live.localNetworks, for the live view's in/out split in the workers. */
+  localNetworks?: readonly string[];
 }
 
 const STATS_INTERVAL_MS = 250;
@@ -140,6 +142,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         defaultSamplingRate: config.defaultSamplingRate,
         storePort,
         enrich: deps.enrich,
+        ...(deps.localNetworks ? { localNetworks: deps.localNetworks } : {}),
       }),
       loadStateFrom: stateFiles,
       saveStateTo: deps.stateDir ? join(deps.stateDir, `templates-w${i}.json`) : undefined,

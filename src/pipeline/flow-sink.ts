@@ -26,6 +26,8 @@ export interface FlowSinkInit {
   storeBatchMaxDelayMs: number;
   /** Enrichment settings; undefined or `enabled: false` leaves records as decoded. */
   enrich: EnrichConfig | undefined;
+  /** live.localNetworks: the live view's in/out split; absent takes the live defaults. */
+  localNetworks?: readonly string[];
 }
 
 /** The post-decode stages of one worker. */
@@ -96,7 +98,12 @@ export function createFlowSink(
     },
     setLive(enabled) {
       live = enabled
-        ? (live ?? createLiveAggregator({ source: init.source, startMs: Date.now() }))
+        ? (live ??
+          createLiveAggregator({
+            source: init.source,
+            startMs: Date.now(),
+            ...(init.localNetworks ? { localNetworks: init.localNetworks } : {}),
+          }))
         : undefined;
     },
     liveDelta(nowMs, force = false) {

@@ -121,3 +121,40 @@ test('the largest flows of an interval are kept, heaviest first, bounded', () =>
     ],
   );
 });
+
+test('in and out: traffic crossing the edge of the local networks, biflow reverse the other way; internal and transit in neither', () => {
+  const agg = createLiveAggregator({ source: 'w', startMs: 0, localNetworks: ['10.0.0.0/8', 'fd00::/8'] });
+  agg.add(flow({ srcAddr: '10.0.0.1', dstAddr: '198.51.100.7', bytes: 1000, packets: 10 }), 1);
+  agg.add(
+    flow({ srcAddr: '198.51.100.7', dstAddr: '10.0.0.2', bytes: 300, packets: 3, samplingRate: 10 }),
+    1,
+  );
+  agg.add(
+    flow({
+      srcAddr: 'fd00::1',
+      dstAddr: '2001:db8::1',
+      bytes: 50,
+      packets: 1,
+      reverseBytes: 7000,
+      reversePackets: 5,
+    }),
+    1,
+  );
+  agg.add(flow({ srcAddr: '10.0.0.1', dstAddr: '10.0.0.2', bytes: 111, packets: 1 }), 1);
+  agg.add(flow({ srcAddr: '198.51.100.7', dstAddr: '203.0.113.9', bytes: 222, packets: 2 }), 1);
+  const d = agg.drain(2);
+  assert.deepEqual(
+    [d.bytesIn, d.packetsIn, d.bytesOut, d.packetsOut],
+    [3000 + 7000, 30 + 5, 1000 + 50, 10 + 1],
+  );
+  assert.equal(d.bytes, 1000 + 3000 + 50 + 7000 + 111 + 222, 'totals keep internal and transit traffic');
+  const next = agg.drain(3);
+  assert.deepEqual([next.bytesIn, next.bytesOut], [0, 0], 'a new interval starts from zero');
+});
+
+test('in and out default to the private ranges of live.localNetworks', () => {
+  const agg = createLiveAggregator({ source: 'w', startMs: 0 });
+  agg.add(flow({ srcAddr: '192.168.1.5', dstAddr: '198.51.100.7', bytes: 400, packets: 4 }), 1);
+  const d = agg.drain(2);
+  assert.deepEqual([d.bytesOut, d.bytesIn], [400, 0]);
+});

@@ -17,7 +17,7 @@ function setup(config: Partial<LiveConfig> = {}) {
   const clock = createFakeClock(T0);
   const live = createLiveState({ clock, config: { ...DEFAULT_LIVE_CONFIG, ...config } });
   live.start();
-  const agg = createLiveAggregator({ source: 'w0', startMs: T0 });
+  const agg = createLiveAggregator({ source: 'w0', startMs: T0, localNetworks: live.config.localNetworks });
   const feed = (...records: FlowRecord[]): LiveDelta => {
     for (const r of records) agg.add(r, clock.now());
     const d = agg.drain(clock.now());
@@ -49,6 +49,22 @@ test('throughput: bits and packets per second over the last 10 complete seconds,
   const series = live.snapshot().throughput.series;
   assert.equal(series.length, 60);
   assert.equal(series.find((p) => p.bps > 0)?.bps, 2000 * 8);
+});
+
+test('throughput in and out: rates and the per-second series split by the local networks', () => {
+  const { clock, live, feed } = setup({ localNetworks: ['10.0.0.0/8'] });
+  clock.advance(30_000);
+  feed(
+    flow({ srcAddr: '10.0.0.1', dstAddr: '198.51.100.7', bytes: 1000, packets: 10 }),
+    flow({ srcAddr: '198.51.100.7', dstAddr: '10.0.0.1', bytes: 4000, packets: 20 }),
+    flow({ srcAddr: '10.0.0.1', dstAddr: '10.0.0.2', bytes: 9000, packets: 90 }),
+  );
+  clock.advance(1000);
+  const t = live.throughput();
+  assert.deepEqual([t.inBps, t.outBps, t.inPps, t.outPps], [(4000 * 8) / 10, (1000 * 8) / 10, 2, 1]);
+  assert.equal(t.bps, (14_000 * 8) / 10, 'the total keeps internal traffic');
+  const p = live.snapshot().throughput.series.find((x) => x.bps > 0);
+  assert.deepEqual([p?.inBps, p?.outBps, p?.inPps, p?.outPps], [4000 * 8, 1000 * 8, 20, 10]);
 });
 
 test('rates divide by the state age while it is younger than the window', () => {

@@ -124,6 +124,7 @@ export function applyObservation(
     s.count++;
   } else d.sources[o.source] = { firstSeenMs: t, lastSeenMs: t, count: 1 };
   if (o.dhcp && (o.dhcp.prl.length > 0 || o.dhcp.vendorClass)) d.dhcp = o.dhcp;
+  if (o.dhcpv6 && (o.dhcpv6.oro.length > 0 || o.dhcpv6.enterprise !== undefined)) d.dhcpv6 = o.dhcpv6;
   for (const svc of o.services ?? [])
     if (!d.services.includes(svc) && d.services.length < lim.services) d.services.push(svc);
   if (o.traffic) addTraffic(d, o, t);
@@ -190,6 +191,7 @@ export function absorb(into: Device, from: Device, lim: RecordLimits): void {
     if (!into.services.includes(svc) && into.services.length < lim.services) into.services.push(svc);
   into.override = { ...from.override, ...into.override };
   if (!into.dhcp && from.dhcp) into.dhcp = from.dhcp;
+  if (!into.dhcpv6 && from.dhcpv6) into.dhcpv6 = from.dhcpv6;
   if (from.traffic && (!into.traffic || from.traffic.atMs > into.traffic.atMs)) into.traffic = from.traffic;
   into.firstSeenMs = Math.min(into.firstSeenMs, from.firstSeenMs);
   into.lastSeenMs = Math.max(into.lastSeenMs, from.lastSeenMs);

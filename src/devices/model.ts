@@ -152,6 +152,21 @@ export interface DhcpFingerprint {
   userClass?: string;
 }
 
+/** What the client's DHCPv6 messages say about it (RFC 8415 option codes). */
+export interface Dhcpv6Fingerprint {
+  /** Option Request Option (6), in the client's order. */
+  oro: number[];
+  /** Option codes of the message, in order. */
+  options: number[];
+  /** DUID type (1 LLT, 2 EN, 3 LL, 4 UUID; RFC 8415 §11). */
+  duidType?: number;
+  /** Vendor class (16): IANA enterprise number and its first data item. */
+  enterprise?: number;
+  vendorClass?: string;
+  /** User class (15), its items joined with ",". */
+  userClass?: string;
+}
+
 /** Fields an operator set by hand; they always win over discovery. */
 export interface DeviceOverride {
   name?: string;
@@ -184,6 +199,7 @@ export interface Device {
   sources: Partial<Record<DiscoverySource, SourceRecord>>;
   evidence: Evidence[];
   dhcp?: DhcpFingerprint;
+  dhcpv6?: Dhcpv6Fingerprint;
   /** DNS-SD service types announced. */
   services: string[];
   override: DeviceOverride;
@@ -226,6 +242,7 @@ export interface Observation {
   clientId?: string;
   names?: { name: string; source: NameSource }[];
   dhcp?: DhcpFingerprint;
+  dhcpv6?: Dhcpv6Fingerprint;
   services?: string[];
   evidence?: Omit<Evidence, 'seenMs'>[];
   traffic?: Omit<TrafficCounters, 'atMs'>;

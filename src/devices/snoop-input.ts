@@ -1,6 +1,6 @@
 /**
- * The meter's snooped packets -> the inventory: DHCP (v4, and v6 once the
- * meter snoops UDP 546/547) with an optional Fingerbank refinement for
+ * The meter's snooped packets -> the inventory: DHCP (v4 on UDP 67/68, v6 on
+ * 546/547) with an optional Fingerbank refinement for
  * unsure clients, mDNS responses, and SSDP announcements whose UPnP
  * descriptions are fetched in the background (bounded, cached, from the
  * announcing host only). Nothing here blocks the meter: fetches and
@@ -94,7 +94,7 @@ export function createSnoopInput(cfg: DevicesConfig, deps: SnoopInputDeps): (e: 
 
   return (e) => {
     if (e.kind === 'dhcp') {
-      const v6 = e.srcPort === 546 || e.srcPort === 547;
+      const v6 = e.dstPort === 547 || e.dstPort === 546 || e.srcPort === 547 || e.srcPort === 546;
       const o = v6 ? observeDhcpv6(e.payload, e) : observeDhcp(e.payload, e);
       if (!o) return;
       const d = inventory.observe(o);

@@ -37,6 +37,7 @@ export interface DeviceDetail extends DeviceSummary {
   classification: Record<string, AttributeAnswer>;
   capabilities: AttributeAnswer[];
   dhcp?: Device['dhcp'];
+  dhcpv6?: Device['dhcpv6'];
   traffic?: Device['traffic'];
   flowTraffic?: Device['flowTraffic'];
 }
@@ -134,6 +135,7 @@ export function deviceDetail(inv: Pick<Inventory, 'classification'>, d: Device):
     capabilities: c?.capabilities ?? [],
   };
   if (d.dhcp) out.dhcp = d.dhcp;
+  if (d.dhcpv6) out.dhcpv6 = d.dhcpv6;
   if (d.traffic) out.traffic = d.traffic;
   if (d.flowTraffic) out.flowTraffic = d.flowTraffic;
   return out;

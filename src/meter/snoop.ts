@@ -6,7 +6,7 @@
  */
 import { u16, u32 } from '../decode/packet/index.ts';
 
-/** Which protocol an event came from (by UDP port: 67/68, 53, 5353, 1900). */
+/** Which protocol an event came from (by UDP port: 67/68 and DHCPv6's 546/547 are "dhcp", 53, 5353, 1900). */
 export type SnoopKind = 'dhcp' | 'dns' | 'mdns' | 'ssdp';
 
 /** One snooped packet. */
@@ -21,7 +21,7 @@ export interface SnoopEvent {
   dstPort: number;
   /** The UDP payload as captured (at most MAX_SNOOP_PAYLOAD_BYTES). */
   payload: Uint8Array;
-  /** DHCP (RFC 2131/2132): message type (option 53) and the option codes present, in order. */
+  /** DHCP (RFC 2131/2132): message type (option 53) and the option codes present, in order; absent for DHCPv6. */
   dhcp?: { messageType?: number; options: number[]; clientMac?: string };
   /** DNS/mDNS responses (RFC 1035, RFC 6762): A/AAAA answers, name -> addresses. */
   dns?: { answers: { name: string; addresses: string[] }[] };
@@ -44,6 +44,8 @@ export function snoopKind(srcPort: number, dstPort: number): SnoopKind | undefin
   if (srcPort === 5353 || dstPort === 5353) return 'mdns';
   if (srcPort === 53) return 'dns';
   if (srcPort === 67 || srcPort === 68 || dstPort === 67 || dstPort === 68) return 'dhcp';
+  // DHCPv6 (RFC 8415 §7.2): clients on 546, servers and relays on 547; the payload is parsed by the listener.
+  if (srcPort === 546 || srcPort === 547 || dstPort === 546 || dstPort === 547) return 'dhcp';
   if (srcPort === 1900 || dstPort === 1900) return 'ssdp';
   return undefined;
 }

@@ -1,8 +1,8 @@
 /**
  * Every DHCP client in ../shared/captures/dhcp becomes a device with a class
  * and its evidence: each capture goes through the real meter (file feed),
- * its snooped DHCP events into the inventory. DHCPv6 (UDP 546/547, which the
- * meter does not snoop yet) is read with ingest/file's UDP reader. The client list comes from
+ * its snooped DHCP events (DHCPv4 on UDP 67/68, DHCPv6 on 546/547) into the
+ * inventory. The client list comes from
  * tshark (every chaddr), the classes from the table below (what the
  * captures' MANIFEST says each client is).
  */
@@ -11,7 +11,6 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { createInventory, observeDhcp, observeDhcpv6, type Inventory } from '../../src/devices/index.ts';
 import { loadMacVendors } from '../../src/enrich/oui/mac-vendors.ts';
-import { readUdpDatagrams } from '../../src/ingest/file/index.ts';
 import { createFlowMeter, meterCaptureFile } from '../../src/meter/index.ts';
 import { sharedCapture, requireTool } from '../support/system-tool.ts';
 import { readTsharkFields } from '../support/tshark-fields.ts';
@@ -68,7 +67,8 @@ async function inventoryOf(path: string): Promise<Inventory> {
   const meter = createFlowMeter({ exporter: path });
   meter.onSnoop((e) => {
     if (e.kind !== 'dhcp') return;
-    const o = observeDhcp(e.payload, e);
+    const v6 = [e.srcPort, e.dstPort].some((p) => p === 546 || p === 547);
+    const o = v6 ? observeDhcpv6(e.payload, e) : observeDhcp(e.payload, e);
     if (o) inv.observe(o);
   });
   await meterCaptureFile(path, meter);
@@ -150,16 +150,7 @@ test('every DHCPv6 client (by DUID) becomes a device; those that say anything ar
     const duids = new Set<string>();
     for (const [types, ids] of rows)
       if (V6_CLIENT_TYPES.has(types?.at(-1) ?? '') && ids?.[0]) duids.add(ids[0]);
-    const inv = createInventory({
-      vendorOf: (m) => vendors.lookup(m).vendor,
-      maxDevices: 10_000,
-      offlineAfterMs: 600_000,
-    });
-    for await (const d of readUdpDatagrams(path)) {
-      if (![d.srcPort, d.dstPort].some((p) => p === 546 || p === 547)) continue;
-      const o = observeDhcpv6(d.payload, d);
-      if (o) inv.observe(o);
-    }
+    const inv = await inventoryOf(path);
     for (const duid of duids) {
       clients++;
       // A DUID-LLT/LL holds a MAC: clones sharing a MAC are one device, whose client id list is bounded.

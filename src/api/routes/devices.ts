@@ -92,6 +92,7 @@ const detailSchema = {
     classification: { type: 'object', additionalProperties: answer },
     capabilities: { type: 'array', items: answer },
     dhcp: loose,
+    dhcpv6: loose,
     traffic: loose,
     flowTraffic: loose,
   },

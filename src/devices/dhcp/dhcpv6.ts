@@ -4,12 +4,14 @@
  * vendor class (16: enterprise number + data; 311 is Microsoft), FQDN (39,
  * RFC 4704), a prefix delegation request (IA_PD, 25: a router) and a MUD URL
  * (112, RFC 8520: an IoT device), and the addresses a reply assigns
- * (IA_NA 3 / IAADDR 5). Relay messages (12, 13) are unwrapped through their
- * Relay Message option (9). Bounded, never throws. Clients send from UDP 546
- * to 547; the meter does not snoop those ports yet (the caller feeds them).
+ * (IA_NA 3 / IAADDR 5), the user class (15) and the order of the options and
+ * of the ORO, which fingerprint the client (fingerprints/dhcpv6-rules.ts).
+ * Relay messages (12, 13) are unwrapped through their Relay Message option
+ * (9). Bounded, never throws. Clients send from UDP 546 to 547; the meter
+ * snoops both ports (src/meter/snoop.ts).
  */
-import type { EvidenceDraft } from '../fingerprints/conclusion.ts';
-import type { Observation } from '../model.ts';
+import { dhcpv6Evidence } from '../fingerprints/dhcpv6-rules.ts';
+import type { Dhcpv6Fingerprint, Observation } from '../model.ts';
 
 const RELAY_FORW = 12;
 const RELAY_REPL = 13;
@@ -21,6 +23,7 @@ const OPT = {
   iaAddr: 5,
   oro: 6,
   relayMsg: 9,
+  userClass: 15,
   vendorClass: 16,
   iaPd: 25,
   fqdn: 39,
@@ -28,17 +31,22 @@ const OPT = {
 } as const;
 const MAX_DEPTH = 8;
 const MAX_OPTIONS = 64;
-const ENTERPRISE_MICROSOFT = 311;
+const MAX_CLASS_ITEMS = 8;
 const HW_ETHERNET = 1;
 
 /** A DHCPv6 message's client facts. */
 export interface Dhcpv6Message {
   msgType: number;
   duid?: string;
+  duidType?: number;
   mac?: string;
   oro: number[];
+  /** Option codes in the message's order. */
+  options: number[];
   vendorEnterprise?: number;
   vendorClass?: string;
+  /** User class items (option 15), joined with ",". */
+  userClass?: string;
   fqdn?: string;
   requestsPrefix: boolean;
   mudUrl?: string;
@@ -65,9 +73,21 @@ function* options(p: Uint8Array, start: number): Generator<[number, Uint8Array]>
   }
 }
 
+/** The items of a user or vendor class option: each a 2-byte length and its data (RFC 8415 §21.15, §21.16). */
+function classItems(p: Uint8Array, start: number): string[] {
+  const out: string[] = [];
+  for (let o = start; o + 2 <= p.length && out.length < MAX_CLASS_ITEMS;) {
+    const len = u16(p, o);
+    out.push(text(p.subarray(o + 2, Math.min(p.length, o + 2 + len))));
+    o += 2 + len;
+  }
+  return out;
+}
+
 function applyDuid(m: Dhcpv6Message, v: Uint8Array): void {
   m.duid = hex(v);
   const type = u16(v, 0);
+  m.duidType = type;
   // DUID-LLT: type 1, hardware type, time, address; DUID-LL: type 3, hardware type, address.
   const at = type === 1 ? 8 : type === 3 ? 4 : -1;
   if (at > 0 && u16(v, 2) === HW_ETHERNET && v.length >= at + 6) m.mac = hex(v.subarray(at, at + 6), ':');
@@ -81,10 +101,17 @@ function applyOption(m: Dhcpv6Message, code: number, v: Uint8Array): void {
     case OPT.oro:
       for (let i = 0; i + 1 < v.length; i += 2) m.oro.push(u16(v, i));
       break;
-    case OPT.vendorClass:
+    case OPT.vendorClass: {
       m.vendorEnterprise = (v[0] ?? 0) * 2 ** 24 + ((v[1] ?? 0) << 16) + u16(v, 2);
-      if (v.length > 6) m.vendorClass = text(v.subarray(6, 6 + u16(v, 4)));
+      const first = classItems(v, 4)[0];
+      if (first) m.vendorClass = first;
       break;
+    }
+    case OPT.userClass: {
+      const items = classItems(v, 0);
+      if (items.length) m.userClass = items.join(',');
+      break;
+    }
     case OPT.fqdn: {
       const labels: string[] = [];
       for (let o = 1; o < v.length && v[o]! > 0 && labels.length < 32; o += 1 + v[o]!)
@@ -115,41 +142,22 @@ export function parseDhcpv6(p: Uint8Array, depth = 0): Dhcpv6Message | undefined
     for (const [code, v] of options(p, 34)) if (code === OPT.relayMsg) return parseDhcpv6(v, depth + 1);
     return undefined;
   }
-  const m: Dhcpv6Message = { msgType: type, oro: [], requestsPrefix: false, addresses: [] };
-  for (const [code, v] of options(p, 4)) applyOption(m, code, v);
+  const m: Dhcpv6Message = { msgType: type, oro: [], options: [], requestsPrefix: false, addresses: [] };
+  for (const [code, v] of options(p, 4)) {
+    m.options.push(code);
+    applyOption(m, code, v);
+  }
   return m;
 }
 
-function evidence(m: Dhcpv6Message): EvidenceDraft[] {
-  const out: EvidenceDraft[] = [];
-  const vc = `DHCPv6 vendor class ${m.vendorEnterprise} "${m.vendorClass ?? ''}"`;
-  if (m.vendorEnterprise === ENTERPRISE_MICROSOFT) {
-    out.push({ attribute: 'os', value: 'Windows', weight: 0.8, kind: 'dhcp-vendor-class', detail: vc });
-    out.push({
-      attribute: 'deviceType',
-      value: 'computer',
-      weight: 0.6,
-      kind: 'dhcp-vendor-class',
-      detail: vc,
-    });
-  }
-  if (m.requestsPrefix)
-    out.push({
-      attribute: 'deviceType',
-      value: 'network',
-      weight: 0.5,
-      kind: 'dhcp-fingerprint',
-      detail: 'DHCPv6 prefix delegation requested (IA_PD): a router',
-    });
-  if (m.mudUrl)
-    out.push({
-      attribute: 'deviceType',
-      value: 'iot',
-      weight: 0.45,
-      kind: 'dhcp-fingerprint',
-      detail: `MUD URL ${m.mudUrl} (RFC 8520)`,
-    });
-  return out;
+/** The fingerprint of a client message. */
+function fingerprintOf(m: Dhcpv6Message): Dhcpv6Fingerprint {
+  const f: Dhcpv6Fingerprint = { oro: m.oro, options: m.options };
+  if (m.duidType !== undefined) f.duidType = m.duidType;
+  if (m.vendorEnterprise !== undefined) f.enterprise = m.vendorEnterprise;
+  if (m.vendorClass) f.vendorClass = m.vendorClass;
+  if (m.userClass) f.userClass = m.userClass;
+  return f;
 }
 
 /** The observation in a DHCPv6 payload sent from `srcAddr`. */
@@ -167,7 +175,8 @@ export function observeDhcpv6(
   if (ip) o.ip = ip;
   if (m.fqdn && !fromServer) o.names = [{ name: m.fqdn, source: 'dhcp-fqdn' }];
   if (!fromServer) {
-    const ev = evidence(m);
+    o.dhcpv6 = fingerprintOf(m);
+    const ev = dhcpv6Evidence(o.dhcpv6, m.mudUrl ? { mudUrl: m.mudUrl } : {});
     if (ev.length) o.evidence = ev;
   }
   return o;

@@ -204,7 +204,8 @@ function prlEvidence(prl: number[]): EvidenceDraft[] {
   );
 }
 
-function vendorEvidence(vendorClass: string | undefined): EvidenceDraft[] {
+/** Evidence from a vendor class text (DHCP option 60, or a DHCPv6 vendor class item); `where` names it in the detail. */
+export function vendorClassEvidence(vendorClass: string | undefined, where = 'option 60'): EvidenceDraft[] {
   if (!vendorClass) return [];
   for (const r of VENDOR_RULES) {
     const m = r.re.exec(vendorClass);
@@ -213,7 +214,7 @@ function vendorEvidence(vendorClass: string | undefined): EvidenceDraft[] {
         fillGroups(r.then, m),
         r.weight,
         'dhcp-vendor-class',
-        `option 60 "${vendorClass}"`,
+        `${where} "${vendorClass}"`,
         r.typeWeight,
       );
   }
@@ -222,5 +223,5 @@ function vendorEvidence(vendorClass: string | undefined): EvidenceDraft[] {
 
 /** Evidence from a client's DHCP fingerprint (option 55 order and option 60). */
 export function dhcpEvidence(f: DhcpFingerprint): EvidenceDraft[] {
-  return [...prlEvidence(f.prl), ...vendorEvidence(f.vendorClass)];
+  return [...prlEvidence(f.prl), ...vendorClassEvidence(f.vendorClass)];
 }

@@ -1,4 +1,5 @@
 import type { DevicesApiPort } from './routes/devices.ts';
+import type { GeoPort } from './routes/geo.ts';
 /** What the API needs from the rest of the service, each by its narrowest interface. */
 import type { Readable } from 'node:stream';
 import type { AuthStore, SessionStore } from '../auth/index.ts';
@@ -46,6 +47,10 @@ export interface ApiDeps {
   enrichment: { attributions(): Attribution[]; readonly activeDetector: string };
   /** The live state's snapshot (src/live); undefined until it is connected (the route answers 503). */
   stats: ((q: StatsQuery) => StatsSnapshot) | undefined;
+  /** live.localNetworks: the edge that `direction=in|out` of the history routes is measured at (default: the live defaults). */
+  localNetworks?: readonly string[] | undefined;
+  /** Geo lookups for the map and host pages; undefined when enrich.geo is off (routes answer 503). */
+  geo?: GeoPort | undefined;
   /** The device inventory; undefined when discovery is off (routes answer 503). */
   devices?: DevicesApiPort | undefined;
   auth: AuthStore;

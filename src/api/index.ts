@@ -30,6 +30,8 @@ import { protocolRoutes } from './routes/protocols.ts';
 import { recordingRoutes } from './routes/recordings.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { filterValueRoutes } from './routes/filter-values.ts';
+import { geoRoutes } from './routes/geo.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { systemRoutes, type HealthReport } from './routes/system.ts';
 import { topTalkerRoutes } from './routes/top-talkers.ts';
@@ -41,6 +43,8 @@ import { installSecurity } from './security.ts';
 export type { HealthReport } from './routes/system.ts';
 /** The API's dependencies, and the recorder and security settings it uses. */
 export type { ApiDeps, RecordingsPort, ApiSecurityOptions } from './deps.ts';
+/** Geo lookups the map and host routes ask for. */
+export type { GeoPort } from './routes/geo.ts';
 /** Errors with stable codes, and the error body. */
 export { ApiError, type ErrorBody } from './errors.ts';
 /** Where the OpenAPI document and the docs UI are. */
@@ -80,6 +84,8 @@ const RESOURCES = [
   deviceRoutes,
   reportRoutes,
   seriesRoutes,
+  filterValueRoutes,
+  geoRoutes,
   recordingRoutes,
   aboutRoutes,
 ] as const;

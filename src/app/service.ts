@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { apiSecurityOptions, createHttpApp, readTls } from '../api/index.ts';
+import { apiSecurityOptions, createHttpApp, readTls, type GeoPort } from '../api/index.ts';
 import { authFilePath, createAuthStore, createSessionStore } from '../auth/index.ts';
 import { createEnricher, loadMacVendors } from '../enrich/index.ts';
 import { createDeviceService, createDiscoveryMethods } from '../devices/index.ts';
@@ -102,6 +102,8 @@ export function createService(deps: ServiceDeps): Service {
     ...{ maxRecordings: rec.maxRecordings, dumpcapPath: config.capture.dumpcap, clock },
     log: log.child({ component: 'recording' }),
   });
+  const geo =
+    config.enrich.enabled && config.enrich.geo.enabled ? createApiGeo(config, clock, log) : undefined;
   const http = createHttpApp({
     registry,
     log,
@@ -123,6 +125,8 @@ export function createService(deps: ServiceDeps): Service {
       // Not started: attributions and the detector name need no databases loaded.
       enrichment: createEnricher({ config: config.enrich, clock, log }),
       stats: (q) => live.snapshot(q),
+      localNetworks: config.live.localNetworks,
+      geo,
       devices,
       auth,
       sessions: createSessionStore({
@@ -196,6 +200,7 @@ export function createService(deps: ServiceDeps): Service {
       await store?.stop();
       await recorder.close();
       await http.close();
+      geo?.stop();
       log.info('flowlens stopped');
     },
   };
@@ -213,4 +218,32 @@ function buildDevices(config: Config, deps: ServiceDeps, registry: Registry, dat
     methods: createDiscoveryMethods(config.devices, { clock: deps.clock }),
     fetch: (url, init) => fetch(url, init),
   });
+}
+
+/**
+ * Geo lookups for the API (map markers, host locations): an enricher of its
+ * own in the main thread, loaded on the first lookup so a service whose map
+ * is never opened pays nothing. Country/city only (the AS table stays in the
+ * workers, where flows get their AS names).
+ */
+function createApiGeo(config: Config, clock: Clock, log: Logger): GeoPort & { stop(): void } {
+  const enricher = createEnricher({
+    config: {
+      ...config.enrich,
+      app: { ...config.enrich.app, detector: 'builtin' },
+      geo: { ...config.enrich.geo, defaultAsn: false },
+      oui: { ...config.enrich.oui, enabled: false },
+    },
+    clock,
+    log: log.child({ component: 'api-geo' }),
+  });
+  let loading: Promise<void> | undefined;
+  return {
+    async locate(addrs) {
+      loading ??= enricher.start();
+      await loading;
+      return addrs.map((a) => enricher.lookupAddress(a));
+    },
+    stop: () => enricher.stop(),
+  };
 }

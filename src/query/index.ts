@@ -30,6 +30,8 @@ export { exportFlows } from './export.ts';
 export { QueryError, type QueryBase } from './sql.ts';
 /** The filter language: parse to an AST, render for a dialect. */
 export { parseFilter } from './filter/parser.ts';
+/** The fields a filter name stands for, and the protocol names `proto` accepts (for completion). */
+export { resolveFilterName, PROTOCOL_NUMBERS } from './filter/fields.ts';
 /** Renders a parsed filter as a SQL condition. */
 export { renderFilter } from './filter/render.ts';
 /** Filter AST and errors (with the column of the bad token). */

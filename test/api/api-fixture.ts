@@ -21,6 +21,7 @@ import { createAuthStore, createSessionStore, type AuthStore, type Role } from '
 import { createFakeClock, type FakeClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import type { Recording } from '../../src/ingest/recording/index.ts';
+import type { AddressGeo } from '../../src/enrich/index.ts';
 import type { StatsSnapshot } from '../../src/live/index.ts';
 import type { ExporterSummary } from '../../src/pipeline/exporter-table.ts';
 import { createQueryEngine } from '../../src/query/index.ts';
@@ -121,6 +122,13 @@ export function createFakeRecorder(clock: FakeClock): RecordingsPort {
     },
   };
 }
+
+/** What the fake geo database knows (the dataset's IPv6 server; private addresses have no place). */
+export const FAKE_GEO: Record<string, AddressGeo> = {
+  '2001:db8:1::443': { country: 'DE', city: 'Berlin', latitude: 52.52, longitude: 13.4, asn: 15169 },
+  '2001:db8:2::10': { country: 'JP', latitude: 35.68, longitude: 139.69 },
+  '10.0.0.1': { special: 'private' },
+};
 
 /** A stats snapshot of the live state's shape. */
 export function fakeStats(atMs: number): StatsSnapshot {
@@ -232,6 +240,8 @@ export async function createTestApi(o: TestApiOptions = {}): Promise<TestApi> {
       ],
     },
     stats: () => fakeStats(clock.now()),
+    localNetworks: ['10.0.0.0/8'],
+    geo: { locate: async (addrs) => addrs.map((a) => FAKE_GEO[a]) },
     auth,
     sessions: createSessionStore({ now: () => clock.now(), maxAgeMs: 12 * 3_600_000, idleMs: 3_600_000 }),
     security: { ...TEST_SECURITY, ...o.security },

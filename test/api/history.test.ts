@@ -88,6 +88,71 @@ describe('history routes', () => {
     );
   });
 
+  test('series by direction: out leaves the local networks (10.0.0.0/8 here), in enters them', async () => {
+    type S = { points: { bytes: number; packets: number }[] };
+    const sum = (s: S): number => s.points.reduce((n, p) => n + p.bytes, 0);
+    const out = await get<S>(`/api/v1/series?${R}&step=1h&direction=out`);
+    const into = await get<S>(`/api/v1/series?${R}&step=1h&direction=in`);
+    // Every IPv4 flow goes from 10.0.x.1 to 192.168.1.x (outside 10/8); the IPv6 ones are transit.
+    const v4 = DATASET.filter((r) => r.srcAddr?.startsWith('10.'));
+    assert.equal(
+      sum(out),
+      v4.reduce((n, r) => n + scaledBytes(r), 0),
+    );
+    assert.equal(sum(into), 0);
+    const filtered = await get<S>(`/api/v1/series?${R}&step=1h&direction=out&filter=dport 443`);
+    assert.equal(
+      sum(filtered),
+      v4.filter((r) => r.dstPort === 443).reduce((n, r) => n + scaledBytes(r), 0),
+    );
+    assert.ok(sum(filtered) > 0 && sum(filtered) < sum(out));
+  });
+
+  test('filter values: the values of a name in the range, busiest first, by prefix', async () => {
+    type V = { name: string; items: { value: string; label?: string; bytes: number; flows: number }[] };
+    const exporters = await get<V>(`/api/v1/filter/values?${R}&name=exporter`);
+    const ref = referenceTop(DATASET, (r) => r.exporter);
+    assert.deepEqual(
+      exporters.items.map((v) => [v.value, v.bytes, v.flows]),
+      ref.map((r) => [r.key, r.bytes, r.flows]),
+    );
+    const protos = await get<V>(`/api/v1/filter/values?${R}&name=proto`);
+    assert.ok(
+      protos.items.some((v) => v.value === 'tcp'),
+      JSON.stringify(protos.items),
+    );
+    const countries = await get<V>(`/api/v1/filter/values?${R}&name=country&prefix=d`);
+    assert.deepEqual(
+      countries.items.map((v) => v.value),
+      ['DE'],
+    );
+    const apps = await get<V>(`/api/v1/filter/values?${R}&name=app&prefix=HT`);
+    assert.deepEqual(
+      apps.items.map((v) => [v.value, v.flows]),
+      [['https', DATASET.filter((r) => r.appProto === 'https').length]],
+    );
+  });
+
+  test('geo: the busiest located hosts with their coordinates; private addresses are left out', async () => {
+    type G = { scanned: number; items: { addr: string; bytes: number; city?: string; latitude: number }[] };
+    const g = await get<G>(`/api/v1/geo/hosts?${R}`);
+    assert.deepEqual(
+      g.items.map((h) => [h.addr, h.city, h.latitude]),
+      [
+        ['2001:db8:1::443', 'Berlin', 52.52],
+        ['2001:db8:2::10', undefined, 35.68],
+      ],
+    );
+    const berlin = DATASET.filter((r) => r.dstAddr === '2001:db8:1::443' || r.srcAddr === '2001:db8:1::443');
+    assert.equal(
+      g.items[0]!.bytes,
+      berlin.reduce((n, r) => n + scaledBytes(r), 0),
+    );
+    assert.ok(g.scanned > g.items.length);
+    const one = await get<{ addr: string; country?: string }>('/api/v1/geo/address?addr=2001:db8:1::443');
+    assert.deepEqual([one.addr, one.country], ['2001:db8:1::443', 'DE']);
+  });
+
   test('reports and their export agree', async () => {
     const rep = await get<{
       total: number;

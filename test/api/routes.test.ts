@@ -209,6 +209,21 @@ const CASES: Case[] = [
     'aFrom',
   ),
   get('/api/v1/series', 'viewer', `/api/v1/series?${R}&step=1h`, '/api/v1/series?step=5minutes', 'step'),
+  get(
+    '/api/v1/filter/values',
+    'viewer',
+    `/api/v1/filter/values?${R}&name=app`,
+    `/api/v1/filter/values?${R}&name=nosuchfield`,
+    'name',
+  ),
+  get('/api/v1/geo/hosts', 'viewer', `/api/v1/geo/hosts?${R}`, '/api/v1/geo/hosts?limit=0', 'limit'),
+  get(
+    '/api/v1/geo/address',
+    'viewer',
+    '/api/v1/geo/address?addr=2001:db8:1::443',
+    '/api/v1/geo/address',
+    'addr',
+  ),
   get('/api/v1/recordings', 'viewer', '/api/v1/recordings', '/api/v1/recordings?limit=0', 'limit'),
   {
     method: 'POST',

@@ -1,6 +1,7 @@
 /** /api/v1/series: traffic per time bucket. */
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
+import { DEFAULT_LOCAL_NETWORKS } from '../../live/index.ts';
 import { engineOf, rangeOf, stepOf, type RangeParams } from '../params.ts';
 import { defineRoute, query } from '../route.ts';
 import { rangeQuery } from '../schemas.ts';
@@ -27,9 +28,20 @@ const seriesSchema = {
   },
 } as const;
 
+/**
+ * The filter of one direction across the edge of the local networks: "in"
+ * enters them from outside, "out" leaves them (as the live view splits it).
+ */
+export function directionFilter(direction: 'in' | 'out', localNetworks: readonly string[]): string {
+  const set = `(${localNetworks.join(', ')})`;
+  const [inside, outside] = direction === 'in' ? ['dst', 'src'] : ['src', 'dst'];
+  return `${inside} in ${set} and not ${outside} in ${set}`;
+}
+
 /** Registers the route. */
 export function seriesRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  defineRoute<{ Querystring: RangeParams & { step?: string } }>(
+  const local = deps.localNetworks ?? DEFAULT_LOCAL_NETWORKS;
+  defineRoute<{ Querystring: RangeParams & { step?: string; direction?: 'in' | 'out' } }>(
     app,
     deps,
     {
@@ -47,6 +59,12 @@ export function seriesRoutes(app: FastifyInstance, deps: ApiDeps): void {
           pattern: '^\\d+(ms|s|m|h|d|w)$',
           description: 'Bucket width ("5m"); automatic when absent',
         },
+        direction: {
+          type: 'string',
+          enum: ['in', 'out'],
+          description:
+            'Only traffic entering the local networks (live.localNetworks) from outside ("in") or leaving them ("out")',
+        },
       }),
       response: { 200: seriesSchema },
       errors: [503],
@@ -54,9 +72,11 @@ export function seriesRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query;
       const stepMs = stepOf(q.step);
+      const dir = q.direction ? directionFilter(q.direction, local) : undefined;
+      const filter = dir && q.filter?.trim() ? `(${q.filter}) and ${dir}` : (dir ?? q.filter);
       return engineOf(deps).series({
         range: rangeOf(q, deps.clock.now()),
-        filter: q.filter,
+        filter,
         ...(stepMs ? { stepMs } : {}),
       });
     },

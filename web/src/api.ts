@@ -102,6 +102,11 @@ export interface Throughput {
   bps: number;
   pps: number;
   fps: number;
+  /** Entering the local networks from outside, and leaving them. */
+  inBps: number;
+  outBps: number;
+  inPps: number;
+  outPps: number;
   exporters: { exporter: string; bps: number; pps: number; fps: number; lastSeenMs: number }[];
   interfaces: {
     exporter: string;
@@ -113,10 +118,28 @@ export interface Throughput {
   }[];
 }
 
+/** One second of the live series. */
+export interface RatePoint {
+  t: number;
+  bps: number;
+  pps: number;
+  fps: number;
+  inBps: number;
+  outBps: number;
+  inPps: number;
+  outPps: number;
+}
+
+/** A history series (GET /series). */
+export interface Series {
+  stepMs: number;
+  points: { t: number; bytes: number; packets: number; flows: number }[];
+}
+
 /** The /stats snapshot (the parts the UI reads). */
 export interface Stats {
   atMs: number;
-  throughput: Throughput & { series: { t: number; bps: number; pps: number; fps: number }[] };
+  throughput: Throughput & { series: RatePoint[] };
   activeFlows: number;
   activeHosts: number;
   clients: { total: number; online: number };

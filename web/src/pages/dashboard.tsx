@@ -1,9 +1,9 @@
 /** The dashboard: live (WebSocket) or a past range; throughput, counters and the top lists. */
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type uPlot from 'uplot';
-import type { Page, Stats, TopEntry } from '../api.ts';
+import type { Page, Series, Stats, TopEntry } from '../api.ts';
 import { BarList, Card, PageHead, Segmented, Stat, type BarItem } from '../components/ui.tsx';
-import { TimeChart } from '../components/time-chart.tsx';
+import { TimeChart, type ChartSeries } from '../components/time-chart.tsx';
 import { clause } from '../fields.ts';
 import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtRate, protoName } from '../format.ts';
 import { useApi } from '../hooks.ts';
@@ -122,18 +122,47 @@ function mergeReports(
     .map(([key, bytes]) => ({ key, bytes, packets: 0, flows: 0, bps: 0 }));
 }
 
+/**
+ * Rates over time: times, then bits per second in, out and total, then
+ * packets per second in, out and total. "In" enters the local networks from
+ * outside, "out" leaves them; the total also holds internal and transit traffic.
+ */
+type Rates = [number[], number[], number[], number[], number[], number[], number[]];
+
+const DIRECTION_SERIES: ChartSeries[] = [
+  { label: 'In', color: '--c2' },
+  { label: 'Out', color: '--c1' },
+  { label: 'Total', color: '--muted', fill: false },
+];
+
+/** A history series as rates per second of its step. */
+function historyRates(total?: Series, into?: Series, out?: Series): Rates {
+  const pts = total?.points ?? [];
+  const step = (total?.stepMs ?? 60_000) / 1000;
+  const at = (s: Series | undefined, i: number, k: 'bytes' | 'packets'): number =>
+    ((s?.points[i]?.[k] ?? 0) * (k === 'bytes' ? 8 : 1)) / step;
+  return [
+    pts.map((p) => p.t / 1000),
+    pts.map((_, i) => at(into, i, 'bytes')),
+    pts.map((_, i) => at(out, i, 'bytes')),
+    pts.map((_, i) => at(total, i, 'bytes')),
+    pts.map((_, i) => at(into, i, 'packets')),
+    pts.map((_, i) => at(out, i, 'packets')),
+    pts.map((_, i) => at(total, i, 'packets')),
+  ];
+}
+
 function useHistory(range: string): {
-  chart: uPlot.AlignedData;
+  chart: Rates;
   top: Record<string, TopEntry[] | undefined>;
-  totals: { bytes: number; flows: number } | undefined;
+  totals: { bytes: number; flows: number; bytesIn: number; bytesOut: number } | undefined;
 } {
   const on = range !== 'live';
   const from = `-${range}`;
   const base = { from, limit: 8 };
-  const series = useApi<{
-    stepMs: number;
-    points: { t: number; bytes: number; packets: number; flows: number }[];
-  }>('series', { from, step: STEPS[range] }, { enabled: on });
+  const series = useApi<Series>('series', { from, step: STEPS[range] }, { enabled: on });
+  const seriesIn = useApi<Series>('series', { from, step: STEPS[range], direction: 'in' }, { enabled: on });
+  const seriesOut = useApi<Series>('series', { from, step: STEPS[range], direction: 'out' }, { enabled: on });
   const talkers = useApi<Page<Row>>('top-talkers', { ...base, direction: 'src' }, { enabled: on });
   const apps = useApi<Page<Row>>('protocols', { ...base, by: 'appProto' }, { enabled: on });
   const cats = useApi<Page<Row>>('protocols', { ...base, by: 'appCategory' }, { enabled: on });
@@ -144,20 +173,19 @@ function useHistory(range: string): {
   const dc = useApi<Rep>('reports', rep('dstCountry'), { enabled: on });
   const sa = useApi<Rep>('reports', rep('srcAs'), { enabled: on });
   const da = useApi<Rep>('reports', rep('dstAs'), { enabled: on });
-  const chart = useMemo<uPlot.AlignedData>(() => {
-    const pts = series.data?.points ?? [];
-    const step = (series.data?.stepMs ?? 60_000) / 1000;
-    return [
-      pts.map((p) => p.t / 1000),
-      pts.map((p) => (p.bytes * 8) / step),
-      pts.map((p) => p.packets / step),
-    ];
-  }, [series.data]);
+  const chart = useMemo(
+    () => historyRates(series.data, seriesIn.data, seriesOut.data),
+    [series.data, seriesIn.data, seriesOut.data],
+  );
+  const sum = (s: Series | undefined, k: 'bytes' | 'flows'): number =>
+    s?.points.reduce((n, p) => n + p[k], 0) ?? 0;
   const totals = series.data
-    ? series.data.points.reduce((t, p) => ({ bytes: t.bytes + p.bytes, flows: t.flows + p.flows }), {
-        bytes: 0,
-        flows: 0,
-      })
+    ? {
+        bytes: sum(series.data, 'bytes'),
+        flows: sum(series.data, 'flows'),
+        bytesIn: sum(seriesIn.data, 'bytes'),
+        bytesOut: sum(seriesOut.data, 'bytes'),
+      }
     : undefined;
   return {
     chart,
@@ -177,34 +205,30 @@ export function Dashboard(): ReactElement {
   const { query } = useLocation();
   const range = query.get('range') ?? 'live';
   const live = range === 'live';
-  const [unit, setUnit] = useState<'bits' | 'packets'>('bits');
   useEffect(() => setLiveSettings('5m', 8), []);
   const stats = useLive<Stats>('stats', live);
-  const [points, setPoints] = useState<Map<number, [number, number]>>(new Map());
+  const [points, setPoints] = useState<Map<number, number[]>>(new Map());
   useEffect(() => {
     if (!stats) return;
     setPoints((prev) => {
       const next = new Map(prev);
-      for (const p of stats.throughput.series) next.set(p.t, [p.bps, p.pps]);
+      for (const p of stats.throughput.series)
+        next.set(p.t, [p.inBps, p.outBps, p.bps, p.inPps, p.outPps, p.pps]);
       const keys = [...next.keys()].sort((a, b) => a - b);
       for (const k of keys.slice(0, Math.max(0, keys.length - MAX_POINTS))) next.delete(k);
       return next;
     });
   }, [stats]);
-  const liveChart = useMemo<uPlot.AlignedData>(() => {
+  const liveChart = useMemo<Rates>(() => {
     const ts = [...points.keys()].sort((a, b) => a - b);
-    return [
-      ts.map((t) => t / 1000),
-      ts.map((t) => points.get(t)?.[0] ?? 0),
-      ts.map((t) => points.get(t)?.[1] ?? 0),
-    ];
+    const col = (i: number): number[] => ts.map((t) => points.get(t)?.[i] ?? 0);
+    return [ts.map((t) => t / 1000), col(0), col(1), col(2), col(3), col(4), col(5)];
   }, [points]);
   const hist = useHistory(live ? '1h' : range);
   const chart = live ? liveChart : hist.chart;
-  const data = useMemo<uPlot.AlignedData>(
-    () => [chart[0], unit === 'bits' ? chart[1]! : chart[2]!],
-    [chart, unit],
-  );
+  const bits = useMemo<uPlot.AlignedData>(() => [chart[0], chart[1], chart[2], chart[3]], [chart]);
+  const packets = useMemo<uPlot.AlignedData>(() => [chart[0], chart[4], chart[5], chart[6]], [chart]);
+  const tp = stats?.throughput;
   const top = live ? stats?.top : hist.top;
 
   return (
@@ -220,8 +244,24 @@ export function Dashboard(): ReactElement {
       <div className="stats-row">
         {live ? (
           <>
-            <Stat label="Throughput" value={fmtBps(stats?.throughput.bps)} testId="live-bps" />
-            <Stat label="Packets" value={fmtRate(stats?.throughput.pps)} />
+            <Stat
+              label="Throughput"
+              value={fmtBps(tp?.bps)}
+              testId="live-bps"
+              sub={tp ? fmtRate(tp.pps) : undefined}
+            />
+            <Stat
+              label="In"
+              value={fmtBps(tp?.inBps)}
+              testId="live-in-bps"
+              sub={tp ? fmtRate(tp.inPps) : undefined}
+            />
+            <Stat
+              label="Out"
+              value={fmtBps(tp?.outBps)}
+              testId="live-out-bps"
+              sub={tp ? fmtRate(tp.outPps) : undefined}
+            />
             <Stat label="New flows" value={fmtRate(stats?.throughput.fps, 'fps')} />
             <Stat label="Active flows" value={fmtCount(stats?.activeFlows)} />
             <Stat
@@ -232,7 +272,9 @@ export function Dashboard(): ReactElement {
           </>
         ) : (
           <>
-            <Stat label="Volume" value={fmtBytes(hist.totals?.bytes)} />
+            <Stat label="Volume" value={fmtBytes(hist.totals?.bytes)} testId="hist-volume" />
+            <Stat label="In" value={fmtBytes(hist.totals?.bytesIn)} testId="hist-in" />
+            <Stat label="Out" value={fmtBytes(hist.totals?.bytesOut)} testId="hist-out" />
             <Stat
               label="Average rate"
               value={fmtBps(hist.totals ? (hist.totals.bytes * 8) / RANGE_SECONDS[range]! : undefined)}
@@ -241,33 +283,24 @@ export function Dashboard(): ReactElement {
           </>
         )}
       </div>
-      <Card
-        title="Throughput"
-        id="tp"
-        actions={
-          <Segmented
-            label="Unit"
-            value={unit}
-            options={[
-              { value: 'bits', label: 'Bits/s' },
-              { value: 'packets', label: 'Packets/s' },
-            ]}
-            onChange={setUnit}
+      <div className="grid2">
+        <Card title="Bits per second" id="tp">
+          <TimeChart
+            label="Throughput in bits per second: in, out and total"
+            data={bits}
+            series={DIRECTION_SERIES}
+            fmt={fmtBps}
           />
-        }
-      >
-        <TimeChart
-          label={`Throughput in ${unit} per second`}
-          data={data}
-          series={[
-            {
-              label: unit === 'bits' ? 'Bits per second' : 'Packets per second',
-              color: unit === 'bits' ? '--c1' : '--c2',
-            },
-          ]}
-          fmt={unit === 'bits' ? fmtBps : (v) => fmtRate(v)}
-        />
-      </Card>
+        </Card>
+        <Card title="Packets per second" id="tp-pps">
+          <TimeChart
+            label="Throughput in packets per second: in, out and total"
+            data={packets}
+            series={DIRECTION_SERIES}
+            fmt={(v) => fmtRate(v)}
+          />
+        </Card>
+      </div>
       <div className="grid3">
         <Card title="Top talkers" id="t-talkers">
           <BarList label="Top talkers" items={topItems(top?.talkers, 'host', live, range)} />

@@ -66,6 +66,9 @@ export const apiGet = <T>(path: string, params?: Params, signal?: AbortSignal): 
   request<T>('GET', apiUrl(path, params), undefined, signal);
 /** POST /api/v1/<path> with a JSON body. */
 export const apiPost = <T>(path: string, body: unknown): Promise<T> => request<T>('POST', apiUrl(path), body);
+/** PATCH /api/v1/<path> with a JSON body. */
+export const apiPatch = <T>(path: string, body: unknown): Promise<T> =>
+  request<T>('PATCH', apiUrl(path), body);
 
 /** Who is logged in. */
 export interface Session {

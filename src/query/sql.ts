@@ -3,7 +3,8 @@
  * metric expressions of raw and rollup tables, dimension checks.
  */
 import { DIMENSIONS, type FieldDef } from '../schema/fields.ts';
-import { RAW_TABLE, type QueryRunner, type SqlDialect, type SumMetric } from '../store/index.ts';
+import type { QueryRunner, SqlDialect, SumMetric } from '../store/index.ts';
+import { RAW_TABLE } from '../store/tables.ts';
 import { filterFields, type FilterNode } from './filter/ast.ts';
 import { parseFilter } from './filter/parser.ts';
 import { renderFilter } from './filter/render.ts';

@@ -16,14 +16,13 @@ import {
   TimeError,
   type QueryBase,
 } from '../../query/index.ts';
-import {
-  clickhouseStoreConfig,
-  openClickhouseReader,
-  openDuckDbReader,
-  StoreMissingError,
-  tableRetention,
-  type SumMetric,
-} from '../../store/index.ts';
+// The DuckDB reader's own modules rather than the store's index, which loads
+// the ClickHouse client, the store worker and prom-client: a query start-up
+// pays only for what it uses (ClickHouse is imported when configured).
+import type { StoreReader, SumMetric } from '../../store/index.ts';
+import { tableRetention } from '../../store/config.ts';
+import { StoreMissingError } from '../../store/duckdb/open.ts';
+import { openDuckDbReader } from '../../store/duckdb/reader.ts';
 import { resolve } from 'node:path';
 import { UsageError } from './usage.ts';
 
@@ -57,11 +56,11 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
   const limit = opts.limit === undefined ? undefined : Number(opts.limit);
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
     throw new UsageError('--limit must be a positive integer');
-  let reader;
+  let reader: StoreReader;
   try {
     reader =
       config.storage.engine === 'clickhouse'
-        ? await openClickhouseReader(clickhouseStoreConfig(config.storage))
+        ? await openClickhouse(config.storage)
         : await openDuckDbReader(
             resolve(opts.cwd ?? process.cwd(), config.storage.path),
             tableRetention(config.storage),
@@ -106,6 +105,11 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
   } finally {
     reader.close();
   }
+}
+
+async function openClickhouse(storage: Parameters<typeof tableRetention>[0]): Promise<StoreReader> {
+  const { clickhouseStoreConfig, openClickhouseReader } = await import('../../store/index.ts');
+  return openClickhouseReader(clickhouseStoreConfig(storage));
 }
 
 function parseRange(opts: QueryOptions, now: number): QueryBase['range'] {

@@ -10,7 +10,7 @@ import { fmtCount } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
 
-const PAGE = 50;
+const PAGE_SIZES = [50, 100, 250];
 const COLS_KEY = 'flowlens-explorer-columns';
 const RANGES = [
   { value: '15m', label: '15 min' },
@@ -37,6 +37,8 @@ export function Explorer(): ReactElement {
   const sort = query.get('sort') ?? 'time';
   const order = query.get('order') ?? 'desc';
   const offset = Number(query.get('offset') ?? 0);
+  const size = Number(query.get('size') ?? 50);
+  const PAGE = PAGE_SIZES.includes(size) ? size : 50;
   const [cols, setCols] = useState<string[]>(loadCols);
   const flows = useApi<Page<FlowRow>>('flows', {
     from: `-${range}`,
@@ -59,6 +61,8 @@ export function Explorer(): ReactElement {
     setQuery({ filter: filter ? `${filter} and ${c}` : c, offset: undefined }, false);
   };
   const total = flows.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const page = Math.floor(offset / PAGE) + 1;
   const err = flows.error?.message;
 
   return (
@@ -72,6 +76,7 @@ export function Explorer(): ReactElement {
         />
       </PageHead>
       <FilterInput
+        range={range}
         value={filter}
         onSubmit={(v) => setQuery({ filter: v, offset: undefined }, false)}
         error={err}
@@ -171,15 +176,44 @@ export function Explorer(): ReactElement {
             type="button"
             className="btn"
             disabled={offset === 0}
-            onClick={() => setQuery({ offset: String(Math.max(0, offset - PAGE)) })}
+            aria-label="Newest page"
+            onClick={() => setQuery({ offset: undefined })}
+          >
+            <Icon name="chevronLeft" />
+            <Icon name="chevronLeft" />
+          </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={offset === 0}
+            onClick={() => setQuery({ offset: offset - PAGE > 0 ? String(offset - PAGE) : undefined })}
           >
             <Icon name="chevronLeft" /> Newer
           </button>
-          <span className="muted num">
+          <span className="muted num" data-testid="flow-range">
             {total > 0
               ? `${fmtCount(offset + 1)}–${fmtCount(Math.min(offset + PAGE, total))} of ${fmtCount(total)}`
               : ''}
           </span>
+          {pages > 1 && (
+            <label className="pager-jump">
+              Page{' '}
+              <input
+                type="number"
+                min={1}
+                max={pages}
+                key={page}
+                defaultValue={page}
+                aria-label={`Page, 1 to ${pages}`}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter') return;
+                  const n = Math.min(pages, Math.max(1, Math.round(Number(e.currentTarget.value) || 1)));
+                  setQuery({ offset: n > 1 ? String((n - 1) * PAGE) : undefined });
+                }}
+              />{' '}
+              of {fmtCount(pages)}
+            </label>
+          )}
           <button
             type="button"
             className="btn"
@@ -188,6 +222,22 @@ export function Explorer(): ReactElement {
           >
             Older <Icon name="chevronRight" />
           </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={offset + PAGE >= total}
+            aria-label="Oldest page"
+            onClick={() => setQuery({ offset: String((pages - 1) * PAGE) })}
+          >
+            <Icon name="chevronRight" />
+            <Icon name="chevronRight" />
+          </button>
+          <Segmented
+            label="Rows per page"
+            value={String(PAGE)}
+            options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
+            onChange={(v) => setQuery({ size: v === '50' ? undefined : v, offset: undefined })}
+          />
         </nav>
       </Card>
     </>

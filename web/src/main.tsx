@@ -7,6 +7,8 @@ import { Skeleton } from './components/ui.tsx';
 import { closeLive } from './live.ts';
 import { ActiveFlows } from './pages/active-flows.tsx';
 import { Dashboard } from './pages/dashboard.tsx';
+import { DevicePage } from './pages/devices-detail.tsx';
+import { Devices } from './pages/devices.tsx';
 import { Explorer } from './pages/explorer.tsx';
 import { Exporters } from './pages/exporters.tsx';
 import { HostPage, Hosts } from './pages/hosts.tsx';
@@ -23,6 +25,7 @@ const TITLES: Record<string, string> = {
   '/': 'Dashboard',
   '/flows': 'Active flows',
   '/hosts': 'Hosts',
+  '/devices': 'Devices',
   '/explorer': 'Flow explorer',
   '/reports': 'Reports',
   '/map': 'Map',
@@ -38,6 +41,8 @@ function Page({ path }: { path: string }): ReactElement {
   if (path === '/flows') return <ActiveFlows />;
   if (path === '/hosts') return <Hosts />;
   if (path.startsWith('/hosts/')) return <HostPage addr={decodeURIComponent(path.slice(7))} />;
+  if (path === '/devices') return <Devices />;
+  if (path.startsWith('/devices/')) return <DevicePage id={decodeURIComponent(path.slice(9))} />;
   if (path === '/explorer') return <Explorer />;
   if (path === '/reports') return <Reports />;
   if (path === '/map')

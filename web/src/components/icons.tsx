@@ -5,6 +5,7 @@ const PATHS: Record<string, string> = {
   dashboard: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z',
   flows: 'M4 7h13l-3-3M20 17H7l3 3',
   hosts: 'M4 5h16v10H4zM8 19h8M12 15v4',
+  devices: 'M3 6h12v9H3zM6 19h6M9 15v4M17 8h4v12h-4zM19 17h.01',
   explorer: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM21 21l-5-5',
   reports: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   map: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18',

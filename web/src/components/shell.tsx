@@ -11,6 +11,7 @@ export const NAV = [
   { to: '/', label: 'Dashboard', icon: 'dashboard', phone: true },
   { to: '/flows', label: 'Active flows', icon: 'flows', phone: true },
   { to: '/hosts', label: 'Hosts', icon: 'hosts', phone: true },
+  { to: '/devices', label: 'Devices', icon: 'devices', phone: false },
   { to: '/explorer', label: 'Explorer', icon: 'explorer', phone: true },
   { to: '/reports', label: 'Reports', icon: 'reports', phone: false },
   { to: '/map', label: 'Map', icon: 'map', phone: true },

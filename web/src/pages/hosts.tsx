@@ -8,6 +8,7 @@ import { BarList, Card, PageHead, Skeleton, Stat } from '../components/ui.tsx';
 import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtTime, protoName } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { useLive } from '../live.ts';
+import { HostDeviceCard } from './devices-host-card.tsx';
 
 type HostView = Record<string, unknown> & {
   addr?: string;
@@ -193,6 +194,7 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
           sub={sample?.[`${side}Mac`] ? String(sample[`${side}Mac`]) : undefined}
         />
       </div>
+      <HostDeviceCard addr={addr} />
       <Card title="Traffic, last 6 hours" id="host-traffic">
         <TimeChart
           label="Host traffic"

@@ -8,6 +8,33 @@ export function formatIpv4(b: Uint8Array, offset: number): string {
   return `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
 }
 
+/**
+ * The 32-bit value of dotted-quad text (from `from` to the end), or -1 when it
+ * is not exactly four decimal octets. A char-code scan with no allocation, for
+ * hot paths that get addresses as text (enrichment, live sums, the store).
+ */
+export function parseIpv4Number(s: string, from = 0): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return v * 256 + part;
+}
+
 /** Dotted-quad text of a 32-bit unsigned address. */
 export function formatIpv4Number(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;

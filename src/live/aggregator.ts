@@ -5,9 +5,10 @@
  * flows that enter the largest-flows heap, and bounded maps.
  */
 import type { FlowRecord } from '../schema/flow-record.ts';
-import { BoundedSums, pruneLighterHalf } from './bounded-sums.ts';
+import { BoundedSums } from './bounded-sums.ts';
 import { DEFAULT_LOCAL_NETWORKS } from './config.ts';
-import type { HostDelta, InterfaceSums, KeyedSums, LiveDelta, TopDimension } from './delta.ts';
+import type { InterfaceSums, KeyedSums, LiveDelta, TopDimension } from './delta.ts';
+import { HostSums } from './host-sums.ts';
 import { LargestFlows } from './largest-flows.ts';
 import { createLocalNetworks } from './local-networks.ts';
 
@@ -35,17 +36,6 @@ export interface LiveAggregator {
   drain(nowMs: number): LiveDelta;
   /** Records added in the current interval. */
   readonly pending: number;
-}
-
-interface HostAcc {
-  name: string | undefined;
-  /** Inside the local networks (looked up once per host and interval). */
-  local: boolean;
-  bo: number;
-  po: number;
-  bi: number;
-  pi: number;
-  f: number;
 }
 
 interface IfAcc {
@@ -76,7 +66,6 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
   const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
   const flows = new LargestFlows(opts.maxFlows ?? DEFAULT_MAX_FLOWS);
   const exporters = new Map<string, ExporterAcc>();
-  const hosts = new Map<string, HostAcc>();
   const protocols = new Float64Array(PROTOCOLS * 3);
   const dims = {
     applications: new BoundedSums(maxKeys),
@@ -84,20 +73,11 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
     as: new BoundedSums(maxKeys),
     countries: new BoundedSums(maxKeys),
   };
-  const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, hostsPruned: 0, pending: 0 };
+  const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, pending: 0 };
   const local = createLocalNetworks(opts.localNetworks ?? DEFAULT_LOCAL_NETWORKS);
+  const hosts = new HostSums(maxHosts, (addr) => local.contains(addr));
   /** Bytes and packets entering the local networks (remote -> local) and leaving them (local -> remote). */
   const dir = { bi: 0, pi: 0, bo: 0, po: 0 };
-
-  const host = (addr: string, name: string | undefined): HostAcc => {
-    let h = hosts.get(addr);
-    if (h === undefined) {
-      if (hosts.size >= maxHosts) t.hostsPruned += pruneLighterHalf(hosts, (v) => v.bo + v.bi);
-      h = { name, local: local.contains(addr), bo: 0, po: 0, bi: 0, pi: 0, f: 0 };
-      hosts.set(addr, h);
-    } else if (name !== undefined) h.name = name;
-    return h;
-  };
 
   const iface = (e: ExporterAcc, ifIndex: number): IfAcc => {
     let a = e.ifs.get(ifIndex);
@@ -132,22 +112,22 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
     let srcLocal: boolean | undefined;
     let dstLocal: boolean | undefined;
     if (r.srcAddr !== undefined) {
-      const h = host(r.srcAddr, r.srcHost);
-      h.bo += b;
-      h.po += p;
-      h.bi += rb;
-      h.pi += rp;
-      h.f++;
-      srcLocal = h.local;
+      const i = hosts.slot(r.srcAddr, r.srcHost);
+      hosts.bo[i] += b;
+      hosts.po[i] += p;
+      hosts.bi[i] += rb;
+      hosts.pi[i] += rp;
+      hosts.f[i]++;
+      srcLocal = hosts.local[i] === 1;
     }
     if (r.dstAddr !== undefined && r.dstAddr !== r.srcAddr) {
-      const h = host(r.dstAddr, r.dstHost);
-      h.bi += b;
-      h.pi += p;
-      h.bo += rb;
-      h.po += rp;
-      h.f++;
-      dstLocal = h.local;
+      const i = hosts.slot(r.dstAddr, r.dstHost);
+      hosts.bi[i] += b;
+      hosts.pi[i] += p;
+      hosts.bo[i] += rb;
+      hosts.po[i] += rp;
+      hosts.f[i]++;
+      dstLocal = hosts.local[i] === 1;
     }
     // Only traffic crossing the edge of the local networks has a direction:
     // local <-> local and remote <-> remote (transit) count in the totals only.
@@ -222,8 +202,8 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         packetsOut: dir.po,
         exporters: drainExporters(exporters),
         interfaces: drainInterfaces(exporters),
-        hosts: drainHosts(hosts),
-        hostsPruned: t.hostsPruned,
+        hostsPruned: hosts.pruned,
+        hosts: hosts.drain(),
         top: {
           protocols: drainProtocols(protocols),
           applications: dims.applications.drain(),
@@ -235,7 +215,7 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       };
       exporters.clear();
       Object.assign(dir, { bi: 0, pi: 0, bo: 0, po: 0 });
-      Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, hostsPruned: 0, pending: 0 });
+      Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, pending: 0 });
       return d;
     },
   };
@@ -253,24 +233,6 @@ function drainInterfaces(exporters: Map<string, ExporterAcc>): InterfaceSums[] {
       if (a.bo > 0 || a.fo > 0) out.push([exporter, ifIndex, 'out', a.bo, a.po, a.fo]);
     }
   }
-  return out;
-}
-
-function drainHosts(hosts: Map<string, HostAcc>): HostDelta[] {
-  const out: HostDelta[] = [];
-  for (const [addr, h] of hosts) {
-    const d: HostDelta = {
-      addr,
-      bytesOut: h.bo,
-      packetsOut: h.po,
-      bytesIn: h.bi,
-      packetsIn: h.pi,
-      flows: h.f,
-    };
-    if (h.name !== undefined) d.name = h.name;
-    out.push(d);
-  }
-  hosts.clear();
   return out;
 }
 

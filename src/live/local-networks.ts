@@ -3,6 +3,7 @@
  * node:net's BlockList does the matching (both families, any prefix).
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { parseIpv4Number } from '../common/net.ts';
 
 /** A parsed CIDR block. */
 export interface Cidr {
@@ -32,12 +33,25 @@ export interface LocalNetworks {
 /** A matcher over `blocks` (malformed entries are ignored: the config schema rejects them first). */
 export function createLocalNetworks(blocks: readonly string[]): LocalNetworks {
   const list = new BlockList();
+  /** IPv4 blocks as [first, last] 32-bit values, checked without BlockList (the per-flow case). */
+  const v4: number[] = [];
   for (const b of blocks) {
     const c = parseCidr(b);
-    if (c) list.addSubnet(c.address, c.prefix, c.family);
+    if (!c) continue;
+    list.addSubnet(c.address, c.prefix, c.family);
+    if (c.family === 'ipv4') {
+      const size = 2 ** (32 - c.prefix);
+      const first = parseIpv4Number(c.address) - (parseIpv4Number(c.address) % size);
+      v4.push(first, first + size - 1);
+    }
   }
   return {
     contains(address) {
+      const n = parseIpv4Number(address);
+      if (n >= 0) {
+        for (let i = 0; i < v4.length; i += 2) if (n >= v4[i]! && n <= v4[i + 1]!) return true;
+        return false;
+      }
       if (isIPv4(address)) return list.check(address, 'ipv4');
       if (isIPv6(address)) return list.check(address, 'ipv6');
       return false;

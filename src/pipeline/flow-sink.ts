@@ -41,6 +41,8 @@ export interface FlowSink {
   readonly ringPushed: number;
   /** The enricher, for the meter's payload inspector and DNS learning. */
   readonly enricher: ReturnType<typeof createEnricher> | undefined;
+  /** Settles once the enrichment databases are loaded (or failed to load). */
+  readonly ready: Promise<void>;
   /** Flushes the store producer and stops timers and enrichment. */
   stop(): void;
 }
@@ -80,11 +82,14 @@ export function createFlowSink(
     init.enrich && init.enrich.enabled
       ? createEnricher({ config: init.enrich, clock: createSystemClock(), log: createSilentLogger() })
       : undefined;
-  enricher?.start().catch((err: unknown) => warn('enrichment databases not loaded', { err: String(err) }));
+  const ready = (enricher?.start() ?? Promise.resolve()).catch((err: unknown) =>
+    warn('enrichment databases not loaded', { err: String(err) }),
+  );
   let live: LiveAggregator | undefined;
   let lastLiveMs = Date.now();
   return {
     enricher,
+    ready,
     get ringPushed() {
       return ring.pushed;
     },

@@ -64,6 +64,7 @@ export function createHostNames(opts: HostNameOptions, deps: { clock: Clock }): 
   const learned = createLruCache<string, Entry>(opts.learnedEntries);
   const reverseCache = createLruCache<string, Entry>(opts.reverse.cacheEntries);
   const inFlight = new Map<string, Promise<string | undefined>>();
+  const staticNames = new Map(Object.entries(opts.staticNames));
   const stats: HostNameStats = {
     learned: learned.stats,
     reverse: reverseCache.stats,
@@ -130,10 +131,15 @@ export function createHostNames(opts: HostNameOptions, deps: { clock: Clock }): 
         });
     },
     nameOf(addr) {
-      const s = opts.staticNames[addr];
-      if (s !== undefined) return s;
-      const l = learned.get(addr);
-      if (fresh(l)) return l.name;
+      // Called twice per flow: an empty source costs one size check, not a lookup.
+      if (staticNames.size > 0) {
+        const s = staticNames.get(addr);
+        if (s !== undefined) return s;
+      }
+      if (learned.size > 0) {
+        const l = learned.get(addr);
+        if (fresh(l)) return l.name;
+      }
       if (!opts.reverse.enabled) return undefined;
       const r = reverseCache.get(addr);
       if (fresh(r)) return r.name;

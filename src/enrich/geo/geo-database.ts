@@ -17,7 +17,8 @@ import {
   userMmdbAttribution,
   type Attribution,
 } from './attributions.ts';
-import { specialRange, type SpecialLabel } from './special-ranges.ts';
+import { parseIpv4Number } from '../../common/net.ts';
+import { specialRange, specialRangeV4, type SpecialLabel } from './special-ranges.ts';
 import { createWatchedFiles, type WatchedFiles } from './watched-file.ts';
 
 /** What is known about one address. */
@@ -31,6 +32,20 @@ export interface AddressGeo {
   /** Set for private and special ranges (then nothing else is). */
   special?: SpecialLabel;
 }
+
+/** One shared, frozen answer per special label (special addresses are answered without the cache). */
+const SPECIAL_GEO: Readonly<Record<SpecialLabel, AddressGeo>> = {
+  private: Object.freeze({ special: 'private' }),
+  cgnat: Object.freeze({ special: 'cgnat' }),
+  loopback: Object.freeze({ special: 'loopback' }),
+  'link-local': Object.freeze({ special: 'link-local' }),
+  multicast: Object.freeze({ special: 'multicast' }),
+  documentation: Object.freeze({ special: 'documentation' }),
+  unspecified: Object.freeze({ special: 'unspecified' }),
+  reserved: Object.freeze({ special: 'reserved' }),
+  broadcast: Object.freeze({ special: 'broadcast' }),
+  'unique-local': Object.freeze({ special: 'unique-local' }),
+};
 
 /** Geo settings (`enrich.geo`). */
 export interface GeoOptions {
@@ -193,6 +208,13 @@ export function createGeoDatabase(opts: GeoOptions, deps: Deps): GeoDatabase {
       asnCsv?.stop();
     },
     lookup(addr) {
+      // Special IPv4 ranges (private, loopback, ...) are answered without the cache: a network's
+      // own addresses are most of its flows' addresses and would otherwise crowd out public ones.
+      const n = parseIpv4Number(addr);
+      if (n >= 0) {
+        const special = specialRangeV4(n);
+        if (special !== undefined) return SPECIAL_GEO[special];
+      }
       let g = cache.get(addr);
       if (g === undefined) cache.set(addr, (g = resolve(addr)));
       return g;

@@ -4,6 +4,7 @@
  * databases have nothing useful to say about them.
  */
 import { isIPv4 } from 'node:net';
+import { parseIpv4Number } from '../../common/net.ts';
 
 /** Label of an address range that is not on the public Internet. */
 export type SpecialLabel =
@@ -48,13 +49,17 @@ const V4_RANGES = V4.map(([a, len, label]) => {
   return { start, end: start + 2 ** (32 - len) - 1, label };
 }).sort((x, y) => x.end - x.start - (y.end - y.start)); // most specific first
 
+/** The label of the IPv4 address `n` (32-bit value) in a special range, or undefined for public ones. */
+export function specialRangeV4(n: number): SpecialLabel | undefined {
+  for (const r of V4_RANGES) if (n >= r.start && n <= r.end) return r.label;
+  return undefined;
+}
+
 /** The label of an IPv4 or IPv6 address in a special range, or undefined for public ones. */
 export function specialRange(addr: string): SpecialLabel | undefined {
-  if (isIPv4(addr)) {
-    const n = v4Number(addr);
-    for (const r of V4_RANGES) if (n >= r.start && n <= r.end) return r.label;
-    return undefined;
-  }
+  const n = parseIpv4Number(addr);
+  if (n >= 0) return specialRangeV4(n);
+  if (isIPv4(addr)) return specialRangeV4(v4Number(addr)); // leading zeros and other forms node accepts
   return specialV6(addr.toLowerCase());
 }
 

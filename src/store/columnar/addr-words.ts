@@ -6,6 +6,7 @@
  * is a 48-bit integer in two words. Parsing is hand-written because it runs
  * once per address per flow on the ingest path.
  */
+import { parseIpv4Number } from '../../common/net.ts';
 
 /** Writes the address into words[at..at+3]; false (words untouched) when it is not an IP. */
 export function parseIpWords(s: string, words: Uint32Array, at: number): boolean {
@@ -13,30 +14,8 @@ export function parseIpWords(s: string, words: Uint32Array, at: number): boolean
   return parseIpv4Mapped(s, words, at) || (s.includes(':') && parseIpv6(s, words, at));
 }
 
-function parseIpv4(s: string, from: number): number {
-  let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      part = part * 10 + (c - 48);
-      if (part > 255) return -1;
-      digits++;
-    } else return -1;
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return v * 256 + part;
-}
-
 function parseIpv4Mapped(s: string, words: Uint32Array, at: number): boolean {
-  const v = parseIpv4(s, 0);
+  const v = parseIpv4Number(s, 0);
   if (v < 0) return false;
   words[at] = v;
   words[at + 1] = 0xffff;
@@ -61,7 +40,7 @@ function parseIpv6(s: string, words: Uint32Array, at: number): boolean {
       const pos = start + i;
       if (p.includes('.')) {
         // An embedded IPv4 takes the last two groups (RFC 4291 §2.2, form 3).
-        const v4 = pos === 6 && i === parts.length - 1 ? parseIpv4(p, 0) : -1;
+        const v4 = pos === 6 && i === parts.length - 1 ? parseIpv4Number(p, 0) : -1;
         if (v4 < 0) return false;
         groups[6] = v4 >>> 16;
         groups[7] = v4 & 0xffff;

@@ -113,20 +113,12 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
     let dstLocal: boolean | undefined;
     if (r.srcAddr !== undefined) {
       const i = hosts.slot(r.srcAddr, r.srcHost);
-      hosts.bo[i] += b;
-      hosts.po[i] += p;
-      hosts.bi[i] += rb;
-      hosts.pi[i] += rp;
-      hosts.f[i]++;
+      hosts.add(i, b, p, rb, rp);
       srcLocal = hosts.local[i] === 1;
     }
     if (r.dstAddr !== undefined && r.dstAddr !== r.srcAddr) {
       const i = hosts.slot(r.dstAddr, r.dstHost);
-      hosts.bi[i] += b;
-      hosts.pi[i] += p;
-      hosts.bo[i] += rb;
-      hosts.po[i] += rp;
-      hosts.f[i]++;
+      hosts.add(i, rb, rp, b, p);
       dstLocal = hosts.local[i] === 1;
     }
     // Only traffic crossing the edge of the local networks has a direction:

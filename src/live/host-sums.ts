@@ -94,6 +94,15 @@ export class HostSums {
     return i;
   }
 
+  /** Adds to slot `i`'s sums (sent, then received) and counts one flow. */
+  add(i: number, bo: number, po: number, bi: number, pi: number): void {
+    this.bo[i] = this.bo[i]! + bo;
+    this.po[i] = this.po[i]! + po;
+    this.bi[i] = this.bi[i]! + bi;
+    this.pi[i] = this.pi[i]! + pi;
+    this.f[i] = this.f[i]! + 1;
+  }
+
   private insertV4(n: number, slot: number): void {
     const at = -1 - this.findV4(n);
     this.tableKeys[at] = n;

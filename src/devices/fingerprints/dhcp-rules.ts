@@ -47,8 +47,15 @@ interface VendorRule {
 
 const WINDOWS: Conclusion = { os: 'Windows', deviceType: 'computer' };
 const MACOS: Conclusion = { os: 'macOS', manufacturer: 'Apple', deviceType: 'computer' };
-const IOS: Conclusion = { os: 'iOS', manufacturer: 'Apple', deviceType: 'phone' };
-const ANDROID: Conclusion = { os: 'Android', deviceType: 'phone' };
+// iPhones, iPads and Android phones and tablets all have Wi-Fi and Bluetooth radios.
+const MOBILE_RADIOS = ['wifi', 'bluetooth'];
+const IOS: Conclusion = {
+  os: 'iOS',
+  manufacturer: 'Apple',
+  deviceType: 'phone',
+  capabilities: MOBILE_RADIOS,
+};
+const ANDROID: Conclusion = { os: 'Android', deviceType: 'phone', capabilities: MOBILE_RADIOS };
 const LINUX: Conclusion = { os: 'Linux' };
 const LINUX_PC: Conclusion = { os: 'Linux', deviceType: 'computer' };
 
@@ -138,6 +145,19 @@ const VENDOR_RULES: readonly VendorRule[] = [
     then: { ...ANDROID, osVersion: '$1' },
   },
   { re: /^dhcpcd-5\.5\.\d/, weight: 0.6, typeWeight: 0.45, then: ANDROID },
+  {
+    // BCM2709 (Pi 2 B, and Pi 3 B on 4.x kernels) boards have an Ethernet port.
+    re: /^dhcpcd-[\d.]+:Linux-([\d.]+)[^:]*:[^:]*:(BCM2709)/,
+    weight: 0.8,
+    then: {
+      ...LINUX,
+      osVersion: '$1',
+      deviceType: 'computer',
+      manufacturer: 'Raspberry Pi',
+      model: 'Raspberry Pi ($2)',
+      capabilities: ['ethernet'],
+    },
+  },
   {
     re: /^dhcpcd-[\d.]+:Linux-([\d.]+)[^:]*:[^:]*:(BCM2[0-9]{3})/,
     weight: 0.8,

@@ -9,6 +9,7 @@
  * Brother "BRN"/"BRW" + MAC (Brother network guide); ESP8266/ESP32
  * firmware "ESP_XXXXXX" (Espressif SDK); Raspberry Pi OS "raspberrypi".
  */
+import { hostNameCapabilities } from './capability-rules.ts';
 import { evidenceOf, type Conclusion, type EvidenceDraft } from './conclusion.ts';
 
 interface NameRule {
@@ -81,9 +82,9 @@ const NAME_RULES: readonly NameRule[] = [
   { re: /tv$|^tv[-_]|bravia|smarttv|webos|tizen/i, weight: 0.6, then: { deviceType: 'tv' } },
 ];
 
-/** Evidence from one name (every matching rule counts). */
+/** Evidence from one name (every matching rule counts), capabilities included. */
 export function hostNameEvidence(name: string): EvidenceDraft[] {
-  const out: EvidenceDraft[] = [];
+  const out: EvidenceDraft[] = hostNameCapabilities(name);
   for (const r of NAME_RULES) {
     if (r.re.test(name))
       out.push(...evidenceOf(r.then, r.weight, 'hostname-pattern', `host name "${name}" ~ ${r.re.source}`));

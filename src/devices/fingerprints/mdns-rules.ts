@@ -9,6 +9,7 @@
  * Darwin major version: 20 = macOS 11), avahi's `_workstation._tcp` and
  * HINFO (its publish-hinfo and publish-workstation settings).
  */
+import { appleModelCapabilities, capabilityEvidence, textCapabilities } from './capability-rules.ts';
 import { evidenceOf, type Conclusion, type EvidenceDraft } from './conclusion.ts';
 
 const SERVICES: Record<string, [number, Conclusion]> = {
@@ -60,8 +61,15 @@ export function serviceEvidence(type: string): EvidenceDraft[] {
 
 function modelEvidence(model: string, detail: string): EvidenceDraft[] {
   for (const [re, c] of APPLE_MODELS)
-    if (re.test(model)) return evidenceOf({ ...c, manufacturer: 'Apple', model }, 0.9, 'mdns-txt', detail);
-  return evidenceOf({ model }, 0.6, 'mdns-txt', detail);
+    if (re.test(model))
+      return [
+        ...evidenceOf({ ...c, manufacturer: 'Apple', model }, 0.9, 'mdns-txt', detail),
+        ...capabilityEvidence(appleModelCapabilities(model), 'mdns-txt', detail),
+      ];
+  return [
+    ...evidenceOf({ model }, 0.6, 'mdns-txt', detail),
+    ...capabilityEvidence(textCapabilities(model, 0.6), 'mdns-txt', detail),
+  ];
 }
 
 /** Darwin major version (osxvers) -> macOS version (Darwin 20 = macOS 11; before, 10.(n-4)). */
@@ -76,6 +84,7 @@ export function txtEvidence(txt: Record<string, string>, service: string): Evide
   for (const k of ['model', 'am', 'rpmd']) if (txt[k]) out.push(...modelEvidence(txt[k], at(k)));
   if (txt['md']) {
     out.push(...evidenceOf({ model: txt['md'] }, 0.7, 'mdns-txt', at('md')));
+    out.push(...capabilityEvidence(textCapabilities(txt['md'], 0.7), 'mdns-txt', at('md')));
     if (/chromecast|google/i.test(txt['md']))
       out.push(...evidenceOf({ manufacturer: 'Google' }, 0.7, 'mdns-txt', at('md')));
   }

@@ -70,6 +70,10 @@ const TYPE_HINTS: readonly [RegExp, Conclusion][] = [
 ];
 const TYPE_HINT_WEIGHT = 0.35;
 
+/** Makers whose chips are radios: an Espressif (ESP8266/ESP32) or Murata Wi-Fi module's MAC is a Wi-Fi interface's. */
+const WIFI_MAKERS = /^espressif|^murata manufacturing|^azurewave|^universal global scientific/i;
+const WIFI_MAKER_WEIGHT = 0.7;
+
 /** "Apple, Inc." -> "Apple"; unknown names lose their legal suffixes only. */
 export function manufacturerName(registryName: string): string {
   for (const [re, name] of CANONICAL) if (re.test(registryName)) return name;
@@ -84,5 +88,9 @@ export function ouiEvidence(mac: string, registryName: string): EvidenceDraft[] 
   const out = evidenceOf({ manufacturer: manufacturerName(registryName) }, OUI_WEIGHT, 'oui', detail);
   for (const [re, c] of TYPE_HINTS)
     if (re.test(registryName)) out.push(...evidenceOf(c, TYPE_HINT_WEIGHT, 'oui', detail));
+  if (WIFI_MAKERS.test(registryName))
+    out.push(
+      ...evidenceOf({ capabilities: ['wifi'] }, WIFI_MAKER_WEIGHT, 'oui', `${detail}: a Wi-Fi module maker`),
+    );
   return out;
 }

@@ -6,14 +6,14 @@
  * WeMo), the SERVER header ("OS/version UPnP/1.0 product/version", UDA §1.1.3)
  * and the description document's manufacturer and model.
  */
+import { capabilityEvidence, textCapabilities } from './capability-rules.ts';
 import { evidenceOf, type Conclusion, type EvidenceDraft } from './conclusion.ts';
 
 const DEVICE_TYPES: readonly [RegExp, number, Conclusion][] = [
-  [
-    /:device:(?:InternetGatewayDevice|WANDevice|WANConnectionDevice|WLANAccessPointDevice):/i,
-    0.8,
-    { deviceType: 'network' },
-  ],
+  // An access point has Wi-Fi; a gateway's WAN side is wired.
+  [/:device:WLANAccessPointDevice:/i, 0.8, { deviceType: 'network', capabilities: ['wifi'] }],
+  [/:device:InternetGatewayDevice:/i, 0.8, { deviceType: 'network', capabilities: ['ethernet'] }],
+  [/:device:(?:WANDevice|WANConnectionDevice):/i, 0.8, { deviceType: 'network' }],
   [/:device:(?:Printer|PrintBasic):/i, 0.85, { deviceType: 'printer' }],
   [/:device:Scanner:/i, 0.5, { deviceType: 'printer' }],
   [/:device:DigitalSecurityCamera:/i, 0.85, { deviceType: 'camera' }],
@@ -52,10 +52,18 @@ export function ssdpServerEvidence(server: string): EvidenceDraft[] {
 export function ssdpDescriptionEvidence(d: {
   manufacturer?: string;
   model?: string;
+  modelDescription?: string;
+  friendlyName?: string;
   url: string;
 }): EvidenceDraft[] {
   const c: Conclusion = {};
   if (d.manufacturer) c.manufacturer = d.manufacturer;
   if (d.model) c.model = d.model;
-  return evidenceOf(c, 0.85, 'ssdp-description', `UPnP description ${d.url}`);
+  const detail = `UPnP description ${d.url}`;
+  // The Wi-Fi standard, when the model name or description names one ("RT-AX88U", "802.11ac router").
+  const text = [d.model, d.modelDescription, d.friendlyName].filter(Boolean).join(' ');
+  return [
+    ...evidenceOf(c, 0.85, 'ssdp-description', detail),
+    ...capabilityEvidence(textCapabilities(text, 0.75), 'ssdp-description', detail),
+  ];
 }

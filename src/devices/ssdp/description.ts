@@ -14,6 +14,8 @@ export interface DeviceDescription {
   friendlyName?: string;
   manufacturer?: string;
   model?: string;
+  /** `modelDescription` ("AX6000 Dual Band Wi-Fi 6 Router"). */
+  modelDescription?: string;
 }
 
 /** The fetch function (injected: tests and the service pass their own). */
@@ -51,6 +53,8 @@ export function parseDescription(xml: string, url: string): DeviceDescription {
   if (manufacturer) d.manufacturer = manufacturer;
   const model = [tag(xml, 'modelName'), tag(xml, 'modelNumber')].filter(Boolean).join(' ');
   if (model) d.model = model;
+  const modelDescription = tag(xml, 'modelDescription');
+  if (modelDescription) d.modelDescription = modelDescription;
   return d;
 }
 

@@ -1,7 +1,7 @@
 /** Active hosts (live, sorted, filtered, paged) and a host's own page. */
 import { useMemo, useState, type ReactElement } from 'react';
 import type uPlot from 'uplot';
-import type { FlowRow, Page } from '../api.ts';
+import type { FlowRow, Page, Series } from '../api.ts';
 import { Link } from '../components/link.tsx';
 import { TimeChart } from '../components/time-chart.tsx';
 import { BarList, Card, PageHead, Skeleton, Stat } from '../components/ui.tsx';
@@ -141,12 +141,31 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
     step: '5m',
     filter,
   });
-  const peers = useApi<Page<{ key: string | null; bytes: number }>>('top-talkers', {
+  // Peers: whom it sent to, and who sent to it.
+  type Top = Page<{ key: string | null; bytes: number }>;
+  const sentTo = useApi<Top>('top-talkers', {
     from: '-6h',
-    filter,
+    filter: `src ${addr}`,
     direction: 'dst',
     limit: 10,
   });
+  const heardFrom = useApi<Top>('top-talkers', {
+    from: '-6h',
+    filter: `dst ${addr}`,
+    direction: 'src',
+    limit: 10,
+  });
+  const seriesOut = useApi<Series>('series', { from: '-6h', step: '5m', filter: `src ${addr}` });
+  const seriesIn = useApi<Series>('series', { from: '-6h', step: '5m', filter: `dst ${addr}` });
+  const geo = useApi<{ addr: string; country?: string; city?: string; special?: string }>('geo/address', {
+    addr,
+  });
+  const peers = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const p of [...(sentTo.data?.items ?? []), ...(heardFrom.data?.items ?? [])])
+      if (p.key && p.key !== addr) m.set(p.key, (m.get(p.key) ?? 0) + p.bytes);
+    return [...m].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  }, [sentTo.data, heardFrom.data, addr]);
   const apps = useApi<Page<{ key: string | null; bytes: number }>>('protocols', {
     from: '-6h',
     filter,
@@ -165,11 +184,21 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
   const chart = useMemo<uPlot.AlignedData>(() => {
     const pts = series.data?.points ?? [];
     const step = (series.data?.stepMs ?? 300_000) / 1000;
-    return [pts.map((p) => p.t / 1000), pts.map((p) => (p.bytes * 8) / step)];
-  }, [series.data]);
+    const rate = (s: Series | undefined, i: number): number => ((s?.points[i]?.bytes ?? 0) * 8) / step;
+    return [
+      pts.map((p) => p.t / 1000),
+      pts.map((_, i) => rate(seriesIn.data, i)),
+      pts.map((_, i) => rate(seriesOut.data, i)),
+    ];
+  }, [series.data, seriesIn.data, seriesOut.data]);
   const sample = flows.data?.items[0];
   const side = sample ? (sample.srcAddr === addr ? 'src' : 'dst') : 'src';
-  const country = sample?.[`${side}Country`];
+  const country = geo.data?.country ?? sample?.[`${side}Country`];
+  const place = country
+    ? `${flag(String(country))} ${[geo.data?.city, countryName(String(country))].filter(Boolean).join(', ')}`
+    : geo.data?.special
+      ? `Local (${geo.data.special})`
+      : 'Local / unknown';
   return (
     <>
       <PageHead title={addr} sub={<Link to="/hosts">← All hosts</Link>} />
@@ -179,10 +208,7 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
           value={fmtTime(Number(first.data?.items[0]?.end ?? NaN) || undefined)}
         />
         <Stat label="Last seen" value={fmtTime(Number(last.data?.items[0]?.end ?? NaN) || undefined)} />
-        <Stat
-          label="Location"
-          value={country ? `${flag(String(country))} ${countryName(String(country))}` : 'Local / unknown'}
-        />
+        <Stat label="Location" value={place} testId="host-location" />
         <Stat
           label="AS"
           value={sample?.[`${side}As`] ? `AS${sample[`${side}As`]}` : '–'}
@@ -197,9 +223,12 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
       <HostDeviceCard addr={addr} />
       <Card title="Traffic, last 6 hours" id="host-traffic">
         <TimeChart
-          label="Host traffic"
+          label="Host traffic in bits per second, received and sent"
           data={chart}
-          series={[{ label: 'Bits per second', color: '--c1' }]}
+          series={[
+            { label: 'Received', color: '--c2' },
+            { label: 'Sent', color: '--c1' },
+          ]}
           fmt={fmtBps}
           height={180}
         />
@@ -208,15 +237,17 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
         <Card title="Peers" id="host-peers">
           <BarList
             label="Peers"
-            items={peers.data?.items
-              .filter((p) => p.key && p.key !== addr)
-              .map((p) => ({
-                key: String(p.key),
-                label: <span className="mono">{p.key}</span>,
-                value: p.bytes,
-                display: fmtBytes(p.bytes),
-                href: `/hosts/${encodeURIComponent(String(p.key))}`,
-              }))}
+            items={
+              sentTo.data && heardFrom.data
+                ? peers.map(([key, bytes]) => ({
+                    key,
+                    label: <span className="mono">{key}</span>,
+                    value: bytes,
+                    display: fmtBytes(bytes),
+                    href: `/hosts/${encodeURIComponent(key)}`,
+                  }))
+                : undefined
+            }
           />
         </Card>
         <Card title="Applications" id="host-apps">

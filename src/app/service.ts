@@ -12,6 +12,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import type { Clock } from '../common/clock.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Config } from '../config/index.ts';
+import { keepIngestThreadsNiced } from './thread-priority.ts';
 import { createCollector, type Collector } from '../pipeline/collector.ts';
 import { createCollectorMetrics } from '../pipeline/metrics.ts';
 import { createCaptureHost, type CaptureHost } from '../pipeline/capture-host.ts';
@@ -90,6 +91,7 @@ export function createService(deps: ServiceDeps): Service {
     live.onDelta((d) => devices.addFlowTraffic(d.hosts, d.endMs));
   }
   let ready = false;
+  let stopNicing = (): void => {};
   const auth = createAuthStore({
     file: authFilePath(config, deps.cwd),
     now: () => clock.now(),
@@ -187,11 +189,13 @@ export function createService(deps: ServiceDeps): Service {
         }
         httpAddr = httpAddr.replace(/^https?:\/\//, '');
       }
+      stopNicing = keepIngestThreadsNiced(config.collector.workerNice);
       ready = true;
       log.info({ http: httpAddr, dataDir }, 'flowlens started');
     },
     async stop() {
       ready = false;
+      stopNicing();
       live.stop();
       await capture.stop();
       await collector.stop();

@@ -107,6 +107,12 @@ export const configSchema = z.strictObject({
        * 100k ring cost 5-9x the decoding itself (bench/ingest/decode-micro.ts).
        */
       recentFlows: z.int().min(0).max(10_000_000).default(4096),
+      /**
+       * Nice value of the ingest threads (decode, capture and store workers, the
+       * I/O thread pool and DuckDB's threads): the main thread, which answers the
+       * API, runs first when both want a core. 0 leaves them as they are.
+       */
+      workerNice: z.int().min(0).max(19).default(10),
     })
     .prefault({}),
   storage: z

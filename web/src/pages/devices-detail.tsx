@@ -118,6 +118,8 @@ function History<T extends Seen>(props: {
   id: string;
   items: T[];
   first: string;
+  /** The second column's heading ("Source" unless given). */
+  second?: string;
   cell: (x: T) => ReactNode;
   source: (x: T) => string;
 }): ReactElement {
@@ -132,7 +134,7 @@ function History<T extends Seen>(props: {
             <thead>
               <tr>
                 <th scope="col">{props.first}</th>
-                <th scope="col">Source</th>
+                <th scope="col">{props.second ?? 'Source'}</th>
                 <th scope="col">First seen</th>
                 <th scope="col">Last seen</th>
               </tr>
@@ -297,6 +299,7 @@ export function DevicePage({ id }: { id: string }): ReactElement {
           id="device-sources"
           items={sources}
           first="Source"
+          second="Times seen"
           cell={(s) => s.source}
           source={(s) => `${s.count}×`}
         />

@@ -38,6 +38,12 @@ export interface MeterStats {
    * that completes it).
    */
   fragments: number;
+  /**
+   * Non-first fragments seen (matched or orphaned). In a sharded meter
+   * every shard looks up each one and only the owner of its flow finds it:
+   * the orphans of N shards are `sum(orphan_fragment) - (N - 1) * fragmentLookups`.
+   */
+  fragmentLookups: number;
   flowsCreated: number;
   flowsExported: number;
   /** Flows exported early because the table was full (maxFlows). */
@@ -54,6 +60,13 @@ export interface FlowMeterDeps {
   /** Live capture: expires quiet flows between packets. Files need none. */
   clock?: Clock;
   inspector?: PayloadInspector;
+  /**
+   * One of `count` meters that read the same packets and split the flows by
+   * key hash (one thread each): this one meters shard `index` only. Every
+   * shard still sees every packet's time, so timeouts are as unsharded;
+   * each holds at most maxFlows / count flows.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** The meter's surface. */
@@ -83,6 +96,9 @@ export interface FlowMeter {
 /** An inert meter; `push` may be called without `start` (files). */
 export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   const cfg: FlowMeterConfig = { ...DEFAULT_FLOW_METER_CONFIG, ...deps.config };
+  const shardCount = deps.shard?.count ?? 1;
+  const shardIndex = deps.shard?.index ?? 0;
+  if (shardCount > 1) cfg.maxFlows = Math.ceil(cfg.maxFlows / shardCount);
   const inspector = deps.inspector ?? NO_PAYLOAD_INSPECTOR;
   const decoder = createPacketDecoder();
   const v = decoder.view;
@@ -103,7 +119,16 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     unsupported: 0,
     orphan_fragment: 0,
   };
-  const st = { packets: 0, metered: 0, nonIp: 0, fragments: 0, created: 0, exported: 0, evicted: 0 };
+  const st = {
+    packets: 0,
+    metered: 0,
+    nonIp: 0,
+    fragments: 0,
+    lookups: 0,
+    created: 0,
+    exported: 0,
+    evicted: 0,
+  };
   let now = 0;
   /**
    * No flow times out before this, so packets skip the expiry check until
@@ -177,8 +202,17 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     if ((c.state[s]! & FLAG_CLOSED) === 0 || v.proto !== 6 || (v.tcpFlags & 0x12) !== 0x02) return false;
     return c.nextSeq[s * 2 + direction(s)] !== (v.seq + 1) >>> 0;
   };
-  const meter = (tsMs: number): void => {
+  /**
+   * Builds the packet's key; false when its flow belongs to another shard.
+   * The shard comes from the hash's high bits: the table indexes by the low
+   * ones, which would otherwise be the same for every flow of a shard.
+   */
+  const keyMine = (): boolean => {
     buildFlowKey(v, key);
+    return shardCount === 1 || ((key.hash >>> 16) * shardCount) >>> 16 === shardIndex;
+  };
+  /** Meters the decoded packet; its key is built (`keyMine`). */
+  const meter = (tsMs: number): void => {
     let s = table.find(key);
     if (s >= 0 && reusesPorts(s)) {
       finish(s);
@@ -228,16 +262,19 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     }
     const status = decoder.decode(linkType, data, start, end);
     if (status === 'ok') {
+      if (!keyMine()) return;
       if (!v.fragOuter || !v.firstFragment) meter(tsMs);
       else {
         outer.hold(v.fragHash, linkType, data.subarray(start, end), v.fragBytes, v.fragEnd, v.fragMore);
         st.fragments++;
       }
     } else if (status === 'fragment') {
+      st.lookups++;
       if (!outer.has(v.fragHash)) return fragment();
       const first = outer.add(v.fragHash, v.fragBytes, v.fragEnd, v.fragMore);
       // The completing fragment meters the inner packet of the first one (which decodes as it did before).
-      if (first && decoder.decode(first.linkType, first.frame) === 'ok') meter(tsMs);
+      // It decodes to a flow of this shard: only this shard held the first fragment.
+      if (first && decoder.decode(first.linkType, first.frame) === 'ok' && keyMine()) meter(tsMs);
       else st.fragments++;
     } else if (status === 'non_ip') st.nonIp++;
     else errors[status]++;
@@ -272,6 +309,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       metered: st.metered,
       nonIp: st.nonIp,
       fragments: st.fragments,
+      fragmentLookups: st.lookups,
       flowsCreated: st.created,
       flowsExported: st.exported,
       evicted: st.evicted,

@@ -1,0 +1,46 @@
+/**
+ * One capture file through one flow meter (or one shard of it), its lines
+ * into a LineBuffer: the part of `flowlens meter` that runs on the main
+ * thread for small files and in each worker for large ones.
+ */
+import {
+  createFlowMeter,
+  meterCaptureFile,
+  type FlowMeterConfig,
+  type MeterStats,
+} from '../../meter/index.ts';
+import { formatRecordLine, type RecordFormat } from '../../schema/record-format.ts';
+import type { LineBuffer } from './meter-output.ts';
+
+/** What to meter and how. */
+export interface MeterFileJob {
+  file: string;
+  format: RecordFormat;
+  config: Partial<FlowMeterConfig>;
+  shard?: { index: number; count: number };
+}
+
+/**
+ * Meters `job.file` into `lines`; `chunkDone` runs between chunks of the file
+ * (and once after the final flush) to pass the lines on. Throws
+ * CaptureFileError for a corrupt file.
+ */
+export async function meterFile(
+  job: MeterFileJob,
+  lines: LineBuffer,
+  chunkDone: () => Promise<void> | undefined,
+): Promise<MeterStats> {
+  const meter = createFlowMeter({
+    exporter: job.file,
+    config: job.config,
+    ...(job.shard ? { shard: job.shard } : {}),
+  });
+  // JSON Lines come straight from the meter's columns (no record objects); CSV goes through records.
+  if (job.format === 'jsonl') meter.onFlowJson(lines.add);
+  else meter.onFlow((r) => lines.addText(formatRecordLine(r, job.format)));
+  // Flows exported while a chunk of the file is metered are passed on before the next chunk is read.
+  await meterCaptureFile(job.file, { pushFrame: meter.pushFrame, chunkDone });
+  meter.flushAll();
+  await chunkDone();
+  return meter.stats();
+}

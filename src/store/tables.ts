@@ -6,8 +6,54 @@
  */
 import { STORE_COLUMNS, type StoreColumn } from './columnar/layout.ts';
 
-/** The raw flow table. */
+/** The raw flow table (the name every query reads; on DuckDB a view over RAW_PARTS, ADR 0006). */
 export const RAW_TABLE = 'flows';
+
+/**
+ * Fields most flows carry: what NetFlow v5/v9, IPFIX and sFlow exports
+ * commonly hold, plus what the default enrichment adds (scopes, countries,
+ * AS names, application). On DuckDB a flow with nothing outside this set is
+ * stored in a narrow table (ADR 0006): every column a flow leaves empty
+ * still costs DuckDB storage work per row.
+ */
+export const CORE_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'exporter',
+  'observationDomain',
+  'start',
+  'end',
+  'srcAddr',
+  'dstAddr',
+  'srcPort',
+  'dstPort',
+  'proto',
+  'bytes',
+  'packets',
+  'samplingRate',
+  'tcpFlags',
+  'tos',
+  'inIf',
+  'outIf',
+  'direction',
+  'srcAs',
+  'dstAs',
+  'nextHop',
+  'srcMask',
+  'dstMask',
+  'appProto',
+  'appCategory',
+  'srcCountry',
+  'dstCountry',
+  'srcAsName',
+  'dstAsName',
+  'srcScope',
+  'dstScope',
+]);
+
+/** Index in STORE_COLUMNS of each column of the narrow raw table, in its column order. */
+export const CORE_COLUMN_INDEXES: readonly number[] = STORE_COLUMNS.flatMap((c, i) =>
+  c.field === undefined || CORE_FIELDS.has(c.name) ? [i] : [],
+);
 
 /** Metrics every table can sum: bytes and packets scaled by the sampling rate, and flow records. */
 export type SumMetric = 'bytes' | 'packets' | 'flows';

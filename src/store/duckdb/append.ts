@@ -2,41 +2,55 @@
  * Columnar batch -> DuckDB appender, 2048 rows (one vector) at a time. Fixed
  * width columns and validity masks are copied as memory (the batch already
  * has DuckDB's layout); strings are assigned per non-null row from the
- * batch dictionary; lists write their entries and child values.
+ * batch dictionary; lists write their entries and child values. An appender
+ * may take a subset of the batch's columns (the narrow raw table).
  */
 import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import type { ColumnarBatch, ColumnData } from '../columnar/batch.ts';
-import { STORE_COLUMNS, rowBytes, storageOf, type Storage } from '../columnar/layout.ts';
+import { rowBytes, storageOf, type Storage, type StoreColumn } from '../columnar/layout.ts';
 
 /** DuckDB's vector size: rows per data chunk. */
-const CHUNK_ROWS = 2048;
+export const CHUNK_ROWS = 2048;
 
-/** Appends batches to one appender, reusing one data chunk. */
+/** Appends rows of batches to one appender. */
 export interface ChunkAppender {
+  /** Appends every row of the batch. */
   append(batch: ColumnarBatch): void;
+  /** Appends rows [off, off + n): off a multiple of 64, n at most CHUNK_ROWS. */
+  appendRange(batch: ColumnarBatch, off: number, n: number): void;
 }
 
-/** `types` are the appender's column types (in STORE_COLUMNS order). */
-export function createChunkAppender(appender: DuckDBAppender): ChunkAppender {
+/**
+ * An appender of the columns `columns` (the batch layout the batches have),
+ * taking batch column `sources[i]` into the appender's column i (default:
+ * all columns, in order).
+ */
+export function createChunkAppender(
+  appender: DuckDBAppender,
+  columns: readonly StoreColumn[],
+  sources: readonly number[] = columns.map((_, i) => i),
+): ChunkAppender {
   const types: DuckDBType[] = [];
   for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
-  if (types.length !== STORE_COLUMNS.length)
-    throw new Error(`appender has ${types.length} columns, the store ${STORE_COLUMNS.length}`);
-  const storages = STORE_COLUMNS.map((c) => storageOf(c.kind));
+  if (types.length !== sources.length)
+    throw new Error(`appender has ${types.length} columns, expected ${sources.length}`);
+  const storages = sources.map((i) => storageOf(columns[i]!.kind));
+  const appendRange = (batch: ColumnarBatch, off: number, n: number): void => {
+    // A fresh chunk each time: DuckDB keeps list children and strings per chunk.
+    const chunk = DuckDBDataChunk.create(types);
+    chunk.rowCount = n;
+    for (let c = 0; c < storages.length; c++) {
+      const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      fillVector(vec, storages[c]!, batch.columns[sources[c]!]!, off, n);
+    }
+    appender.appendDataChunk(chunk);
+  };
   return {
+    appendRange,
     append(batch) {
-      for (let off = 0; off < batch.rows; off += CHUNK_ROWS) {
-        const n = Math.min(CHUNK_ROWS, batch.rows - off);
-        // A fresh chunk each time: DuckDB keeps list children and strings per chunk.
-        const chunk = DuckDBDataChunk.create(types);
-        chunk.rowCount = n;
-        for (let c = 0; c < storages.length; c++) {
-          const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
-          fillVector(vec, storages[c]!, batch.columns[c]!, off, n);
-        }
-        appender.appendDataChunk(chunk);
-      }
+      for (let off = 0; off < batch.rows; off += CHUNK_ROWS)
+        appendRange(batch, off, Math.min(CHUNK_ROWS, batch.rows - off));
     },
   };
 }
@@ -99,8 +113,8 @@ function fillList(vec: duckdb.Vector, col: ColumnData, off: number, n: number): 
   duckdb.copy_data_to_vector(child, 0, buf(col.data), col.data.byteOffset + first * 4, count * 4);
 }
 
-/** No validity bit set in rows [off, off + n) (off is a multiple of 64, the chunk size). */
-function allNull(valid: Uint8Array, off: number, n: number): boolean {
+/** No validity bit set in rows [off, off + n) (off a multiple of 64, the chunk size). */
+export function allNull(valid: Uint8Array, off: number, n: number): boolean {
   const end = Math.min(valid.length, (off + n + 7) >>> 3);
   for (let i = off >>> 3; i < end; i++) if (valid[i] !== 0) return false;
   return true;

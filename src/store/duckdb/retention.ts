@@ -14,6 +14,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RAW_TABLE, ROLLUPS } from '../tables.ts';
 import type { TableRetention } from '../ports.ts';
 import { duckdbDialect as d } from './dialect.ts';
+import { RAW_PARTS } from './schema.ts';
 
 /** Fraction of the budget that triggers deleting. */
 const HIGH_WATER = 0.4;
@@ -56,9 +57,21 @@ export async function usedBytes(c: DuckDBConnection, file: string): Promise<numb
   return Number(used) * Number(block) + wal;
 }
 
-async function deleteBefore(c: DuckDBConnection, table: string, cutoffMs: number): Promise<number> {
-  const r = await c.run(`DELETE FROM ${d.ident(table)} WHERE "time" < ${d.time(Math.floor(cutoffMs))}`);
-  return r.rowsChanged;
+/** Deletes rows of `table` older than the cutoff (`inclusive`: at it too); the raw view deletes from its tables. */
+async function deleteBefore(
+  c: DuckDBConnection,
+  table: string,
+  cutoffMs: number,
+  inclusive = false,
+): Promise<number> {
+  let n = 0;
+  for (const t of table === RAW_TABLE ? RAW_PARTS : [table]) {
+    const r = await c.run(
+      `DELETE FROM ${d.ident(t)} WHERE "time" ${inclusive ? '<=' : '<'} ${d.time(Math.floor(cutoffMs))}`,
+    );
+    n += r.rowsChanged;
+  }
+  return n;
 }
 
 /** Deletes what is older than each table's maximum age; returns rows deleted from the raw table. */
@@ -118,8 +131,8 @@ export async function enforceDisk(
         if (cutoff === undefined) continue;
         any = true;
         // `<=` so the quantile row itself goes too: a table of one instant still empties.
-        const r = await c.run(`DELETE FROM ${d.ident(table)} WHERE "time" <= ${d.time(cutoff)}`);
-        if (table === RAW_TABLE) deleted += r.rowsChanged;
+        const n = await deleteBefore(c, table, cutoff, true);
+        if (table === RAW_TABLE) deleted += n;
       }
       if (any) break;
     }

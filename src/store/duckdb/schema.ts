@@ -3,21 +3,52 @@
  * on open, each migration newer than it runs in its own transaction, then
  * any column the field table has gained is added, so a database written by
  * an older FlowLens opens up to date.
+ *
+ * Raw flows live in two tables (ADR 0006): `flows_core` holds the flows
+ * that carry only CORE_FIELDS (most of them), `flows_wide` every column;
+ * `flows`, the name queries read, is a view of both with every column.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STORE_COLUMNS, type StoreColumn } from '../columnar/layout.ts';
-import { RAW_TABLE, ROLLUP_COLUMNS, ROLLUP_DIMENSIONS, ROLLUPS } from '../tables.ts';
+import { CORE_COLUMN_INDEXES, RAW_TABLE, ROLLUP_COLUMNS, ROLLUP_DIMENSIONS, ROLLUPS } from '../tables.ts';
 import { duckdbDialect as d } from './dialect.ts';
 
-/** Rows waiting for a flush: a connection-local table the appender fills. */
-export const STAGING_TABLE = 'flowlens_staging';
+/** Raw flows that carry only core fields: the narrow table. */
+export const RAW_CORE_TABLE = 'flows_core';
+/** Raw flows with any other field: every column. */
+export const RAW_WIDE_TABLE = 'flows_wide';
+/** The tables behind the `flows` view (retention deletes from each). */
+export const RAW_PARTS: readonly string[] = [RAW_CORE_TABLE, RAW_WIDE_TABLE];
+/** The columns of the narrow table, in its order. */
+export const CORE_COLUMNS: readonly StoreColumn[] = CORE_COLUMN_INDEXES.map((i) => STORE_COLUMNS[i]!);
 
 const columnsDdl = (cols: readonly StoreColumn[]): string =>
   cols.map((c) => `${d.ident(c.name)} ${d.columnType(c)}`).join(', ');
 
 /** CREATE TABLE of the raw flows. */
-export function rawTableDdl(name = RAW_TABLE, temp = false): string {
+export function rawTableDdl(name = RAW_WIDE_TABLE, temp = false): string {
   return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS ${d.ident(name)} (${columnsDdl(STORE_COLUMNS)})`;
+}
+
+/** CREATE TABLE of the narrow raw table. */
+export function coreTableDdl(): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(RAW_CORE_TABLE)} (${columnsDdl(CORE_COLUMNS)})`;
+}
+
+/** The `flows` view: both raw tables with every column (NULL where the narrow one has none). */
+export function rawViewDdl(): string {
+  const core = new Set(CORE_COLUMNS.map((c) => c.name));
+  const fromCore = STORE_COLUMNS.map((c) =>
+    core.has(c.name)
+      ? d.ident(c.name)
+      : `CAST(NULL AS ${d.columnType({ ...c, required: false })}) AS ${d.ident(c.name)}`,
+  );
+  const all = STORE_COLUMNS.map((c) => d.ident(c.name));
+  return (
+    `CREATE OR REPLACE VIEW ${d.ident(RAW_TABLE)} AS ` +
+    `SELECT ${fromCore.join(', ')} FROM ${d.ident(RAW_CORE_TABLE)} ` +
+    `UNION ALL SELECT ${all.join(', ')} FROM ${d.ident(RAW_WIDE_TABLE)}`
+  );
 }
 
 /** CREATE TABLE of a rollup. */
@@ -48,7 +79,13 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     why: 'raw flows and the 1 minute / 1 hour rollups',
-    statements: () => [rawTableDdl(), ...ROLLUPS.map((r) => rollupTableDdl(r.name))],
+    statements: () => [rawTableDdl('flows'), ...ROLLUPS.map((r) => rollupTableDdl(r.name))],
+  },
+  {
+    version: 2,
+    why: 'raw flows split into a narrow and a wide table behind the flows view (ADR 0006)',
+    // Existing rows stay where they are, in the wide table: nothing is copied.
+    statements: () => ['ALTER TABLE flows RENAME TO flows_wide', coreTableDdl()],
   },
 ];
 
@@ -76,8 +113,11 @@ export async function migrate(c: DuckDBConnection): Promise<number[]> {
     }
     applied.push(m.version);
   }
-  await addMissingColumns(c, RAW_TABLE, STORE_COLUMNS);
+  await addMissingColumns(c, RAW_WIDE_TABLE, STORE_COLUMNS);
+  await addMissingColumns(c, RAW_CORE_TABLE, CORE_COLUMNS);
   for (const r of ROLLUPS) await addMissingColumns(c, r.name, ROLLUP_COLUMNS);
+  // After the columns: the view lists every column the field table has now.
+  await c.run(rawViewDdl());
   return applied;
 }
 

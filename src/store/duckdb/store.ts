@@ -1,25 +1,24 @@
 /**
  * The embedded store on DuckDB. One connection writes: batches queue in
  * memory, and a flush (every `flushInterval`, or once `flushRows` wait)
- * appends them to a connection-local staging table, then moves them into
- * the raw table and the rollups in ONE transaction. A commit is durable
- * (DuckDB syncs its write-ahead log), and raw flows and rollups never
- * disagree after a crash; a SIGKILL loses what was queued since the last
- * flush, at most one flush interval.
+ * appends them, 2048 rows at a time, to the narrow or the wide raw table
+ * (ADR 0006), sums them into the rollups in JS and appends those, all in
+ * ONE transaction. A commit is durable (DuckDB syncs its write-ahead log),
+ * and raw flows and rollups never disagree after a crash; a SIGKILL loses
+ * what was queued since the last flush, at most one flush interval.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Clock, Timer } from '../../common/clock.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { ColumnarBatch } from '../columnar/batch.ts';
 import type { FlowStore, StoreStats, TableRetention } from '../ports.ts';
-import { RAW_TABLE, ROLLUPS } from '../tables.ts';
-import { createChunkAppender, type ChunkAppender } from './append.ts';
+import { createFlushWriter, type FlushWriter } from './flush-writer.ts';
 import { DUCKDB_FILE, openDuckDb } from './open.ts';
 import { bytesPerRow, enforceAge, enforceDisk, fileBytes } from './retention.ts';
 import { createDuckDbRunner } from './runner.ts';
-import { migrate, rawTableDdl, rollupInsertSql, STAGING_TABLE } from './schema.ts';
+import { migrate } from './schema.ts';
 
 /** What the DuckDB store needs from `storage` (config/schema.ts). */
 export interface DuckDbStoreConfig {
@@ -56,8 +55,7 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
   };
   let db: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
-  let appender: DuckDBAppender | undefined;
-  let chunks: ChunkAppender | undefined;
+  let writer: FlushWriter | undefined;
   let queue: ColumnarBatch[] = [];
   let chain: Promise<void> = Promise.resolve();
   const timers: Timer[] = [];
@@ -91,21 +89,17 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
     s.rowsQueued -= rows;
     if (rows === 0) return;
     await checkDisk(c, rows * rowBytes);
-    for (const b of batches) chunks!.append(b);
-    appender!.flushSync();
     await c.run('BEGIN TRANSACTION');
     try {
-      await c.run(`INSERT INTO ${RAW_TABLE} SELECT * FROM ${STAGING_TABLE}`);
-      for (const r of ROLLUPS) await c.run(rollupInsertSql(r.name, r.resolutionMs, STAGING_TABLE));
+      writer!.write(batches);
       await c.run('COMMIT');
       s.rowsWritten += rows;
       s.flushes++;
     } catch (err) {
+      writer!.clear();
       await c.run('ROLLBACK');
       s.rowsDropped += rows;
       log.error({ err, rows }, 'flows not stored');
-    } finally {
-      await c.run(`DELETE FROM ${STAGING_TABLE}`);
     }
     if (clock.now() - lastDiskCheck >= DISK_CHECK_MS) {
       lastDiskCheck = clock.now();
@@ -137,9 +131,7 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
       conn = await db.connect();
       const applied = await migrate(conn);
       if (applied.length > 0) log.info({ file, applied }, 'store schema migrated');
-      await conn.run(rawTableDdl(STAGING_TABLE, true));
-      appender = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
-      chunks = createChunkAppender(appender);
+      writer = await createFlushWriter(conn);
       await serial((c) => checkDisk(c));
       timers.push(clock.setInterval(() => void store.flush().catch(() => undefined), config.flushIntervalMs));
       timers.push(
@@ -151,10 +143,10 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
       for (const t of timers.splice(0)) t.cancel();
       await store.flush();
       await chain;
-      appender?.closeSync();
+      writer?.close();
       conn?.closeSync();
       db?.closeSync();
-      [appender, conn, db] = [undefined, undefined, undefined];
+      [writer, conn, db] = [undefined, undefined, undefined];
     },
     write(batch) {
       if (s.rowsQueued + batch.rows > config.maxQueuedRows) {

@@ -151,6 +151,39 @@ describe('web UI', { skip: missing || false }, () => {
     await page.close();
   });
 
+  /** The number a stat shows ("12.3 Mbps" -> 12.3), in the page. */
+  const statValue = (testId: string, unit: string): string =>
+    `(() => { const m = document.querySelector('[data-testid="${testId}"]')?.textContent?.match(/^([\\d.]+)\\s*\\w*${unit}$/); return m ? Number(m[1]) : 0; })()`;
+
+  test('the dashboard splits throughput in and out of the local networks, live and over history', async () => {
+    const page = await ctx.newPage();
+    await page.goto(flowlens.url);
+    // The demo's clients (10.20.0.0/16) talk to servers abroad: both directions carry traffic.
+    await page.waitForFunction(
+      `${statValue('live-in-bps', 'bps')} > 0 && ${statValue('live-out-bps', 'bps')} > 0`,
+    );
+    assert.equal(
+      await page.locator('section[aria-labelledby="tp"] .chart-legend').textContent(),
+      'InOutTotal',
+    );
+    await page.goto(`${flowlens.url}/?range=1h`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.waitForFunction(
+      `${statValue('hist-in', 'B')} > 0 && ${statValue('hist-out', 'B')} > 0`,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
+    const text = async (id: string) => (await page.getByTestId(id).textContent()) ?? '';
+    metrics.dashboardHistory1h = {
+      volume: await text('hist-volume'),
+      in: await text('hist-in'),
+      out: await text('hist-out'),
+    };
+    await page.close();
+  });
+
   test('the explorer filters', async () => {
     const page = await ctx.newPage();
     await page.goto(`${flowlens.url}/explorer?range=1h`);
@@ -211,12 +244,83 @@ describe('web UI', { skip: missing || false }, () => {
     await page.close();
   });
 
-  test('the map shows countries', async () => {
+  test('the map shows countries and located hosts; a click on a host explores its flows', async () => {
     const page = await ctx.newPage();
     await page.goto(`${flowlens.url}/map`);
     await page.waitForFunction(
       `document.querySelectorAll('[data-testid="worldmap"] path.country.has').length >= 5`,
     );
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="host-markers"] circle.host-marker').length >= 5`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    metrics.mapHostMarkers = await page.locator('circle.host-marker').count();
+    const marker = page.locator('circle.host-marker').last();
+    const addr = await marker.getAttribute('data-addr');
+    assert.ok(addr);
+    await marker.click({ force: true });
+    await page.waitForURL(/\/explorer\?filter=host/);
+    assert.equal(new URL(page.url()).searchParams.get('filter'), `host ${addr}`);
+    await page.waitForFunction(
+      `(() => { const rows = [...document.querySelectorAll('[data-testid="flow-table"] tbody tr')]; return rows.length > 0 && rows.every((r) => r.textContent.includes(${JSON.stringify(addr)})); })()`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.close();
+  });
+
+  test('filter completion offers names, then values seen in the range; the chosen value filters', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/explorer?range=1h`);
+    const input = page.getByLabel('Filter', { exact: true });
+    await input.click();
+    await input.pressSequentially('ap');
+    const list = page.getByTestId('filter-suggestions');
+    await list.getByRole('option', { name: 'app', exact: true }).waitFor();
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'app ');
+    await list.getByRole('option').first().waitFor({ timeout: 30_000 });
+    const offered = (await list.getByRole('option').locator('span:first-child').allTextContents()).filter(
+      Boolean,
+    );
+    assert.ok(offered.length > 0);
+    metrics.completionAppValues = offered;
+    const chosen = offered[0]!;
+    await input.press('Tab');
+    assert.match(
+      await input.inputValue(),
+      new RegExp(`^app "?${chosen.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"? $`),
+    );
+    await input.press('Enter');
+    await page.waitForURL(/filter=app/);
+    await page.waitForFunction(
+      `(() => { const rows = [...document.querySelectorAll('[data-testid="flow-table"] tbody tr')]; return rows.length > 0 && rows.every((r) => r.textContent.includes(${JSON.stringify(chosen)})); })()`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const total = (await page.getByTestId('flow-total').textContent()) ?? '';
+    assert.match(total, /^[\d,.]+\s*\w* flows/);
+    assert.notEqual(total.trim().startsWith('0 '), true, total);
+    await page.close();
+  });
+
+  test('reports compare two periods side by side with deltas and top movers', async () => {
+    const page = await ctx.newPage();
+    await page.goto(
+      `${flowlens.url}/reports?dims=appProto&range=custom&from=${Date.now() - 30 * 60_000}&to=${Date.now()}&cmp=custom&aFrom=${Date.now() - 60 * 60_000}&aTo=${Date.now() - 30 * 60_000}`,
+    );
+    const rows = page.locator('[data-testid="compare-table"] tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    const cells = await rows.first().locator('td').allTextContents();
+    // key, compared-with, this period, delta (signed), change (signed % or "new")
+    assert.equal(cells.length, 5);
+    assert.match(cells[3] ?? '', /^[+−]/);
+    assert.match(cells[4] ?? '', /^([+-][\d.]+ %|new)$/);
+    assert.ok((await page.locator('[data-testid="movers-table"] tbody tr').count()) > 0);
+    assert.equal(await page.getByTestId('range-a').count(), 1);
+    metrics.reportCompareFirstRow = cells;
+    await shot(page, 'reports-compare-desktop');
     await page.close();
   });
 

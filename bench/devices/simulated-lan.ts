@@ -15,6 +15,10 @@ export interface SimulatedLan {
   staticJson: string;
   nftJson: string;
   dhcpRequests: { mac: string; payload: Uint8Array }[];
+  /** One DHCPv6 Solicit per device (RFC 8415), from its link-local address. */
+  dhcpv6Solicits: { mac: string; srcAddr: string; payload: Uint8Array }[];
+  /** Every device's IPv4 address. */
+  ip4s: string[];
 }
 
 const KINDS = [
@@ -72,6 +76,8 @@ export function simulatedLan(n: number): SimulatedLan {
   const clients: unknown[] = [];
   const elems = { out4: [] as unknown[], in4: [] as unknown[], out6: [] as unknown[], in6: [] as unknown[] };
   const dhcpRequests: SimulatedLan['dhcpRequests'] = [];
+  const dhcpv6Solicits: SimulatedLan['dhcpv6Solicits'] = [];
+  const ip4s: string[] = [];
   const expiry = Math.floor(Date.now() / 1000) + 86_400;
   for (let i = 0; i < n; i++) {
     const mac = `00:1b:21:${hex2(i >> 16)}:${hex2(i >> 8)}:${hex2(i)}`;
@@ -90,6 +96,12 @@ export function simulatedLan(n: number): SimulatedLan {
     elems.out6.push({ elem: { ...counter(i).elem, val: ip6 } });
     elems.in6.push({ elem: { ...counter(i * 3).elem, val: ip6 } });
     dhcpRequests.push({ mac, payload: dhcpRequest(mac, kind, i) });
+    dhcpv6Solicits.push({
+      mac,
+      srcAddr: `fe80::${i.toString(16)}`,
+      payload: dhcpv6Solicit(mac, kind.vendor),
+    });
+    ip4s.push(ip4);
   }
   const sets = Object.entries(elems).map(([name, elem]) => ({
     set: { family: 'inet', name, table: 'flowlens', elem },
@@ -103,5 +115,22 @@ export function simulatedLan(n: number): SimulatedLan {
     staticJson: JSON.stringify({ clients }),
     nftJson: JSON.stringify({ nftables: [{ metainfo: { version: '1.0.6' } }, ...sets] }),
     dhcpRequests,
+    dhcpv6Solicits,
+    ip4s,
   };
+}
+
+/** A Solicit: client id (DUID-LL), ORO 24,23,17,39, and vendor class 311 with the kind's text when it has one. */
+function dhcpv6Solicit(mac: string, vendor: string): Uint8Array {
+  const b: number[] = [1, 0x12, 0x34, 0x56];
+  const opt = (code: number, data: number[]): void => {
+    b.push(code >> 8, code & 255, data.length >> 8, data.length & 255, ...data);
+  };
+  opt(1, [0, 3, 0, 1, ...mac.split(':').map((x) => parseInt(x, 16))]);
+  opt(6, [0, 24, 0, 23, 0, 17, 0, 39]);
+  if (vendor) {
+    const text = [...Buffer.from(vendor)];
+    opt(16, [0, 0, 1, 55, text.length >> 8, text.length & 255, ...text]);
+  }
+  return Uint8Array.from(b);
 }

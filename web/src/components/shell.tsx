@@ -1,7 +1,8 @@
 /** The frame around every page: left navigation (a bottom bar on phones), the top bar with live status, theme and user menu. */
 import { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
-import type { Session } from '../api.ts';
-import { useLiveStatus } from '../live.ts';
+import type { Session, Throughput } from '../api.ts';
+import { fmtBps } from '../format.ts';
+import { useLive, useLiveStatus } from '../live.ts';
 import { applyTheme, getTheme, type ThemeChoice } from '../theme.ts';
 import { Icon } from './icons.tsx';
 import { Link } from './link.tsx';
@@ -93,13 +94,16 @@ function UserMenu({ session, onLogout }: { session: Session; onLogout: () => voi
   );
 }
 
+/** Connection state and the current total rate, on every page (it subscribes to the throughput topic). */
 function LiveDot(): ReactElement {
   const s = useLiveStatus();
+  const tp = useLive<Throughput>('throughput');
   const text = s === 'open' ? 'Live' : s === 'connecting' ? 'Connecting' : 'Offline';
   return (
-    <span className={`live-dot ${s}`} role="status" aria-live="polite">
+    <span className={`live-dot ${s}`} role="status" title="Total throughput, last 10 s">
       <i aria-hidden="true" />
       {text}
+      {s === 'open' && tp ? <span className="num live-rate"> · {fmtBps(tp.bps)}</span> : null}
     </span>
   );
 }

@@ -324,7 +324,8 @@ describe('web UI', { skip: missing || false }, () => {
     await page.close();
   });
 
-  test('screenshots of every page at desktop and phone widths, light and dark', async () => {
+  test('screenshots of every page at desktop and phone widths, light and dark; none scrolls sideways', async () => {
+    const overflow: string[] = [];
     const pages = [
       '/',
       '/flows',
@@ -351,8 +352,11 @@ describe('web UI', { skip: missing || false }, () => {
         await page.waitForTimeout(p === '/' || p === '/flows' || p === '/hosts' ? 2500 : 600);
         const name = p.split('?')[0]!.replace(/^\/$/, '/dashboard').slice(1).replace(/[/.]/g, '-');
         await shot(page, `${name}-${label}`);
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+        if (width > viewport.width) overflow.push(`${p} at ${label}: ${width} px wide`);
       }
       await page.close();
     }
+    assert.deepEqual(overflow, [], 'no page scrolls sideways');
   });
 });

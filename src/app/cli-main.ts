@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/index.ts';
-import { ListenError } from '../ingest/udp/index.ts';
 import { UsageError } from './commands/usage.ts';
 
 // Commands are loaded when used: `meter` or `decode` must not pay for DuckDB,
@@ -95,13 +93,21 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Errors are told apart by their stable codes, not their classes: importing
+ * ConfigError and ListenError here would load the configuration schema (zod,
+ * yaml: about 200 modules, 0.1 s of CPU) for every command, `meter` included.
+ */
+const hasCode = (err: unknown, code: string): err is Error =>
+  err instanceof Error && (err as { code?: unknown }).code === code;
+
 function reportError(err: unknown): number {
-  if (err instanceof ConfigError) {
+  if (hasCode(err, 'FLOWLENS_ERR_CONFIG')) {
     process.stderr.write(`flowlens: configuration error\n${err.message.replace(/^/gm, '  ')}\n`);
     return 2;
   }
   if (err instanceof UsageError) return (process.stderr.write(`flowlens: ${err.message}\n`), 2);
-  if (err instanceof ListenError) return (process.stderr.write(`flowlens: ${err.message}\n`), 1);
+  if (hasCode(err, 'FLOWLENS_ERR_LISTEN')) return (process.stderr.write(`flowlens: ${err.message}\n`), 1);
   if (
     err instanceof Error &&
     'code' in err &&

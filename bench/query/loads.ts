@@ -37,12 +37,21 @@ export async function loadBoth(
   flows: SyntheticOptions,
   send: { flowsPerSec: number; senders: number },
   log: (s: string) => void,
+  reloadFlowLens = false,
 ): Promise<Loaded> {
   const nfdumpDir = join(root, 'nfcapd');
   const dataDir = join(root, 'flowlens');
   const recordFile = join(root, RECORD_FILE);
   if (existsSync(recordFile)) {
     const rec = JSON.parse(readFileSync(recordFile, 'utf8')) as LoadRecord;
+    if (sameFlows(rec.flows, flows) && reloadFlowLens) {
+      // The nfcapd files stay; the store is written again (after a store change).
+      log(`re-using the nfcapd files in ${root}; -> FlowLens store`);
+      rmSync(dataDir, { recursive: true, force: true });
+      const flowlensLoad = await loadIntoFlowLens(dataDir, flows);
+      writeFileSync(recordFile, `${JSON.stringify({ ...rec, flowlensLoad }, null, 2)}\n`);
+      return { nfdumpDir, dataDir, nfdumpLoad: rec.nfdumpLoad, flowlensLoad, reused: false };
+    }
     if (sameFlows(rec.flows, flows)) {
       log(`re-using the loads in ${root}`);
       return { nfdumpDir, dataDir, nfdumpLoad: rec.nfdumpLoad, flowlensLoad: rec.flowlensLoad, reused: true };

@@ -26,6 +26,8 @@ export interface QueryBenchOptions {
   dir: string | undefined;
   /** Load, then stop (no queries). */
   loadOnly: boolean;
+  /** With `--dir`: keep the nfcapd files but write the FlowLens store again. */
+  reloadFlowLens: boolean;
   /** Only these cases (top, series, search); all when empty. */
   only: string[];
 }
@@ -44,6 +46,7 @@ export const USAGE = `npm run bench:query -- [--name=value ...]
   --keep                 keep the temporary folder
   --dir=DIR              work in DIR (kept); re-use the loads already there for the same flows
   --load-only            load both stores, run no query (with --dir: load once, query later)
+  --reload-flowlens      with --dir: keep the nfcapd files, write the FlowLens store again
   --only=top,series,search  run only these queries`;
 
 /** Parses argv; throws on an unknown option. */
@@ -59,13 +62,15 @@ export function parseOptions(argv: string[]): QueryBenchOptions | 'help' {
     keep: false,
     dir: undefined,
     loadOnly: false,
+    reloadFlowLens: false,
     only: [],
   };
   for (const a of argv) {
     if (a === '--help' || a === '-h') return 'help';
-    if (a === '--keep' || a === '--load-only') {
+    if (a === '--keep' || a === '--load-only' || a === '--reload-flowlens') {
       if (a === '--keep') o.keep = true;
-      else o.loadOnly = true;
+      else if (a === '--load-only') o.loadOnly = true;
+      else o.reloadFlowLens = true;
       continue;
     }
     const m = /^--([a-z-]+)=(.*)$/.exec(a);

@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       flows,
       { flowsPerSec: opts.sendRate, senders: opts.senders },
       log,
+      opts.reloadFlowLens,
     );
     if (opts.loadOnly) return 0;
     const wanted = (c: string): boolean => opts.only.length === 0 || opts.only.includes(c);

@@ -22,6 +22,27 @@ export function Exporters(): ReactElement {
   const tp = useLive<Throughput>('throughput');
   const rate = new Map(tp?.exporters.map((e) => [e.exporter, e]));
   const ifRate = new Map(tp?.interfaces.map((i) => [`${i.exporter}/${i.ifIndex}`, i]));
+  // Sampling as stored with the flows of the last 15 minutes (records without a rate are unsampled).
+  const sampling = useApi<
+    Page<{ keys: { exporter?: string | null; samplingRate?: number | null }; count: number }>
+  >(
+    'reports',
+    { from: '-15m', dimensions: ['exporter', 'samplingRate'], metric: 'flows', limit: 1000 },
+    { refreshMs: 60_000 },
+  );
+  const ratesOf = new Map<string, number[]>();
+  for (const r of sampling.data?.items ?? []) {
+    const e = String(r.keys.exporter ?? '');
+    const list = ratesOf.get(e) ?? [];
+    list.push(Number(r.keys.samplingRate ?? 1) || 1);
+    ratesOf.set(e, list);
+  }
+  const samplingText = (exporter: string): string => {
+    const list = [...new Set(ratesOf.get(exporter) ?? [])].sort((a, b) => a - b);
+    if (!sampling.data) return '…';
+    if (list.length === 0) return '–';
+    return list.map((n) => (n <= 1 ? 'none' : `1 in ${fmtCount(n)}`)).join(', ');
+  };
   return (
     <>
       <PageHead
@@ -79,6 +100,10 @@ export function Exporters(): ReactElement {
                     <dd className="num">
                       {fmtCount(e.lostRecords)} <span className="muted">({lossPct} %)</span>
                     </dd>
+                  </div>
+                  <div>
+                    <dt>Sampling (15 min)</dt>
+                    <dd className="num">{samplingText(e.exporter)}</dd>
                   </div>
                   <div>
                     <dt>Template misses</dt>

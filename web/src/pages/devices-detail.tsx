@@ -231,7 +231,7 @@ export function DevicePage({ id }: { id: string }): ReactElement {
       </div>
       <Card title="Classification and evidence" id="device-evidence">
         <div className="table-wrap">
-          <table className="table" data-testid="device-evidence">
+          <table className="table evidence-table" data-testid="device-evidence">
             <thead>
               <tr>
                 <th scope="col">Attribute</th>

@@ -201,10 +201,14 @@ export function Devices(): ReactElement {
                   {head('name', 'Device')}
                   {head('deviceType', 'Type')}
                   {head('manufacturer', 'Vendor')}
-                  <th scope="col">Model / OS</th>
+                  <th scope="col" className="wide-only">
+                    Model / OS
+                  </th>
                   {head('ip', 'Address')}
                   <th scope="col">Status</th>
-                  <th scope="col">Sources</th>
+                  <th scope="col" className="wide-only">
+                    Sources
+                  </th>
                   {head('lastSeenMs', 'Last seen', 'r')}
                 </tr>
               </thead>
@@ -222,7 +226,7 @@ export function Devices(): ReactElement {
                       </span>
                     </td>
                     <td>{d.manufacturer ?? <span className="muted">–</span>}</td>
-                    <td>
+                    <td className="wide-only">
                       {[d.model, [d.os, d.osVersion].filter(Boolean).join(' ')]
                         .filter(Boolean)
                         .join(' · ') || <span className="muted">–</span>}
@@ -241,7 +245,7 @@ export function Devices(): ReactElement {
                         {d.online ? 'online' : 'offline'}
                       </span>
                     </td>
-                    <td className="small">{d.sources.join(', ')}</td>
+                    <td className="small wide-only">{d.sources.join(', ')}</td>
                     <td className="r num">{fmtTime(d.lastSeenMs)}</td>
                   </tr>
                 ))}

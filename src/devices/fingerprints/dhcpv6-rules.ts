@@ -9,6 +9,9 @@
  * - dhcpcd sends vendor class 40712 (its author's enterprise number, dhcpcd
  *   source dhcp6.c DHCPCD_IANA_PEN) with its "dhcpcd-<ver>:<os>-<kernel>:
  *   <arch>:<hw>" string, and the ORO 23,24,31,39,82,83 (dhcpv6-mud.pcap).
+ * - ISC dhclient -6 asks for 23,24,39,31 (name servers, domain search,
+ *   FQDN, SNTP: the dhcp6.* request line of Debian's dhclient.conf; seen
+ *   from isc-dhclient 4.4.3 in test/devices/dhcpv6-netns.test.ts).
  * - A prefix delegation request (IA_PD, 25) comes from a router; a MUD URL
  *   (112, RFC 8520) from an IoT device declaring its behaviour.
  * The vendor class text also goes through the DHCPv4 option-60 rules, so a
@@ -37,6 +40,13 @@ const ORO_RULES: readonly OroRule[] = [
   { name: 'Windows', oro: '24,23,17,39', weight: 0.8, then: WINDOWS },
   { name: 'Windows', oro: '17,23,24,39', weight: 0.75, then: WINDOWS },
   { name: 'dhcpcd', oro: '23,24,31,39,82,83', weight: 0.5, typeWeight: 0.2, then: { os: 'Linux' } },
+  {
+    name: 'ISC dhclient',
+    oro: '23,24,39,31',
+    weight: 0.6,
+    typeWeight: 0.4,
+    then: { os: 'Linux', deviceType: 'computer' },
+  },
 ];
 
 const ENTERPRISE_RULES: Record<number, [number, Conclusion, string]> = {

@@ -88,7 +88,7 @@ export function createService(deps: ServiceDeps): Service {
   capture.onLive((delta) => live.apply(delta));
   if (devices) {
     capture.onSnoop((e) => devices.onSnoop(e));
-    live.onDelta((d) => devices.addFlowTraffic(d.hosts, d.endMs));
+    live.onDelta((d) => devices.addFlowTraffic(d.hosts, d.endMs, d.largestFlows));
   }
   let ready = false;
   let stopNicing = (): void => {};

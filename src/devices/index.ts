@@ -10,6 +10,8 @@ export {
   type DeviceServiceDeps,
   type FlowTrafficDelta,
 } from './service.ts';
+/** The ends of a flow, whose traffic behaviour (a served service port) is device evidence. */
+export { trafficEvidence, type FlowEnds } from './fingerprints/traffic-rules.ts';
 /** The `devices` configuration section and its defaults. */
 export {
   devicesConfigSchema,

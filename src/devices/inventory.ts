@@ -19,6 +19,7 @@ import {
   setPresence,
   type RecordLimits,
 } from './device-record.ts';
+import type { EvidenceDraft } from './fingerprints/conclusion.ts';
 import { createIdentityIndex } from './identity-index.ts';
 import { isUsableMac, normaliseMac } from './mac.ts';
 import type { Classification, Device, DeviceOverride, Observation } from './model.ts';
@@ -54,6 +55,8 @@ export interface Inventory {
     delta: { bytesIn: number; bytesOut: number; packetsIn: number; packetsOut: number },
     atMs: number,
   ): boolean;
+  /** Adds evidence (traffic behaviour) to the device holding `ip`; false when no device holds it. */
+  addEvidenceAt(ip: string, evidence: readonly EvidenceDraft[], atMs: number): boolean;
   /** Changes since the start (saves are skipped when it has not moved). */
   readonly version: number;
 }
@@ -162,6 +165,15 @@ export function createInventory(opts: InventoryOptions): Inventory {
       t.atMs = atMs;
       applyObservation(d, { source: 'flow', tsMs: atMs }, undefined, lim);
       version++;
+      return true;
+    },
+    addEvidenceAt(ip, evidence, atMs) {
+      const d = devices.get(ids.ipHolder(ip) ?? '');
+      if (!d) return false;
+      if (addEvidence(d, evidence, atMs, lim.evidence)) {
+        classified.delete(d.id);
+        version++;
+      }
       return true;
     },
     updatePresence(nowMs) {

@@ -15,6 +15,7 @@ import {
   type DiscoveryScheduler,
   type RunResult,
 } from './discovery/scheduler.ts';
+import { trafficEvidence, type FlowEnds } from './fingerprints/traffic-rules.ts';
 import { createInventory, type Inventory } from './inventory.ts';
 import { createReverseDnsMethod } from './discovery/reverse-dns.ts';
 import { latestAddress } from './view.ts';
@@ -67,8 +68,12 @@ export interface DeviceService {
   save(): Promise<void>;
   /** The device type of the device holding `ip` ("unknown" when none): the client metrics' device_type. */
   deviceTypeOf(ip: string): string;
-  /** Adds flow traffic to the devices holding the addresses (unknown addresses are ignored). */
-  addFlowTraffic(hosts: readonly FlowTrafficDelta[], atMs: number): void;
+  /**
+   * Adds flow traffic to the devices holding the addresses, and the traffic
+   * behaviour of `flows` (a device serving a known service port) as evidence;
+   * unknown addresses are ignored.
+   */
+  addFlowTraffic(hosts: readonly FlowTrafficDelta[], atMs: number, flows?: readonly FlowEnds[]): void;
 }
 
 /** Builds the component; nothing happens until start(). */
@@ -142,8 +147,12 @@ export function createDeviceService(cfg: DevicesConfig, deps: DeviceServiceDeps)
     observe,
     runDiscovery: (m) => scheduler.runNow(m),
     save: saveSerially,
-    addFlowTraffic(hosts, atMs) {
+    addFlowTraffic(hosts, atMs, flows = []) {
       for (const h of hosts) inventory.addFlowTraffic(h.addr, h, atMs);
+      for (const f of flows) {
+        const t = trafficEvidence(f);
+        if (t) inventory.addEvidenceAt(t.addr, t.evidence, atMs);
+      }
     },
     deviceTypeOf(ip) {
       const d = inventory.byIp(ip);

@@ -31,8 +31,8 @@ export function rawTableDdl(name = RAW_WIDE_TABLE, temp = false): string {
 }
 
 /** CREATE TABLE of the narrow raw table. */
-export function coreTableDdl(): string {
-  return `CREATE TABLE IF NOT EXISTS ${d.ident(RAW_CORE_TABLE)} (${columnsDdl(CORE_COLUMNS)})`;
+export function coreTableDdl(name = RAW_CORE_TABLE): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.ident(name)} (${columnsDdl(CORE_COLUMNS)})`;
 }
 
 /** The `flows` view: both raw tables with every column (NULL where the narrow one has none). */
@@ -85,7 +85,7 @@ const MIGRATIONS: readonly Migration[] = [
     version: 2,
     why: 'raw flows split into a narrow and a wide table behind the flows view (ADR 0006)',
     // Existing rows stay where they are, in the wide table: nothing is copied.
-    statements: () => ['ALTER TABLE flows RENAME TO flows_wide', coreTableDdl()],
+    statements: () => ['ALTER TABLE flows RENAME TO flows_wide', coreTableDdl('flows_core')],
   },
 ];
 

@@ -108,7 +108,13 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
   };
 
   const checkDisk = async (c: DuckDBConnection, incomingBytes = 0): Promise<void> => {
-    const n = await enforceDisk(c, file, config.retention.maxDiskBytes, incomingBytes);
+    const { deleted: n, compacted } = await enforceDisk(
+      c,
+      file,
+      config.retention.maxDiskBytes,
+      incomingBytes,
+    );
+    if (compacted) log.info({ fileBytes: fileBytes(file) }, 'flow tables compacted for the disk budget');
     if (n > 0) {
       s.rowsDeletedForDisk += n;
       log.info(

@@ -98,6 +98,10 @@ test('core-only flows and flows with other fields read back whole through the fl
       bytes: 10,
       packets: 1,
       srcCountry: 'FR',
+      // Strings are written inline up to 12 UTF-8 bytes, longer ones otherwise.
+      srcAsName: 'Deutsche Telekom AG',
+      dstAsName: 'Zürich GmbH', // 12 bytes
+      appProto: 'exactly12byt',
     };
     const wide: FlowRecord = {
       ...core,
@@ -111,11 +115,15 @@ test('core-only flows and flows with other fields read back whole through the fl
     assert.equal(await count(store, 'SELECT * FROM flows_core'), 2048);
     assert.equal(await count(store, 'SELECT * FROM flows_wide'), 1);
     const rows = await store.runner.all(
-      'SELECT "srcAddr", "dstAddr", "srcCountry", "srcMac", "mplsLabels", "rttUs" FROM flows ORDER BY "time" DESC LIMIT 2',
+      'SELECT "srcAddr", "dstAddr", "srcCountry", "srcAsName", "dstAsName", "appProto", "srcMac", "mplsLabels", "rttUs" ' +
+        'FROM flows ORDER BY "time" DESC LIMIT 2',
       [
         { name: 'srcAddr', kind: 'ip' },
         { name: 'dstAddr', kind: 'ip' },
         { name: 'srcCountry', kind: 'lowcard' },
+        { name: 'srcAsName', kind: 'lowcard' },
+        { name: 'dstAsName', kind: 'lowcard' },
+        { name: 'appProto', kind: 'lowcard' },
         { name: 'srcMac', kind: 'mac' },
         { name: 'mplsLabels', kind: 'u32list' },
         { name: 'rttUs', kind: 'u32' },
@@ -126,12 +134,26 @@ test('core-only flows and flows with other fields read back whole through the fl
         srcAddr: '10.0.0.1',
         dstAddr: '2001:db8::1',
         srcCountry: 'FR',
+        srcAsName: 'Deutsche Telekom AG',
+        dstAsName: 'Zürich GmbH',
+        appProto: 'exactly12byt',
         srcMac: 'aa:bb:cc:dd:ee:ff',
         mplsLabels: [16, 3],
         rttUs: 900,
       },
-      { srcAddr: '10.0.0.1', dstAddr: '2001:db8::1', srcCountry: 'FR' },
+      {
+        srcAddr: '10.0.0.1',
+        dstAddr: '2001:db8::1',
+        srcCountry: 'FR',
+        srcAsName: 'Deutsche Telekom AG',
+        dstAsName: 'Zürich GmbH',
+        appProto: 'exactly12byt',
+      },
     ]);
+    // Equality and grouping on inline and heap strings agree.
+    assert.equal(await count(store, `SELECT * FROM flows WHERE "dstAsName" = 'Zürich GmbH'`), 2049);
+    assert.equal(await count(store, `SELECT * FROM flows WHERE "srcAsName" = 'Deutsche Telekom AG'`), 2049);
+    assert.equal(await count(store, `SELECT DISTINCT "appProto", "srcCountry" FROM flows`), 1);
     // A filter on a field the narrow table lacks finds only the wide rows.
     assert.equal(await count(store, 'SELECT * FROM flows WHERE "rttUs" = 900'), 1);
     assert.equal(await count(store, 'SELECT * FROM flows WHERE "srcMac" IS NULL'), 2048);

@@ -74,18 +74,80 @@ function fillVector(vec: duckdb.Vector, s: Storage, col: ColumnData, off: number
       duckdb.copy_data_to_vector(vec, 0, buf(col.data), col.data.byteOffset + off * w, n * w);
       return;
     }
-    case 'dict': {
-      const dict = col.dict ?? [];
-      for (let i = 0; i < n; i++) {
-        const row = off + i;
-        if ((col.valid[row >>> 3]! & (1 << (row & 7))) === 0) continue;
-        duckdb.vector_assign_string_element(vec, i, dict[col.data[row]!]!);
-      }
+    case 'dict':
+      fillStrings(vec, col, off, n);
       return;
-    }
     case 'list':
       fillList(vec, col, off, n);
       return;
+  }
+}
+
+/** DuckDB's string_t: 16 bytes, a string of up to 12 UTF-8 bytes stored inline after its length. */
+const STRING_T_WORDS = 4;
+const INLINE_BYTES = 12;
+/** Per batch dictionary: each entry as an inline string_t, and which entries are too long for one. */
+interface InlineDict {
+  words: Uint32Array;
+  long: Uint8Array;
+}
+const inlineDicts = new WeakMap<readonly string[], InlineDict>();
+const encoder = new TextEncoder();
+let stringScratch = new Uint32Array(2048 * STRING_T_WORDS);
+
+function inlineDict(dict: readonly string[]): InlineDict {
+  let d = inlineDicts.get(dict);
+  if (d) return d;
+  const words = new Uint32Array(dict.length * STRING_T_WORDS);
+  const bytes = new Uint8Array(words.buffer);
+  const long = new Uint8Array(dict.length);
+  dict.forEach((text, i) => {
+    const utf8 = encoder.encode(text);
+    if (utf8.length > INLINE_BYTES) long[i] = 1;
+    else {
+      words[i * STRING_T_WORDS] = utf8.length;
+      bytes.set(utf8, i * 16 + 4);
+    }
+  });
+  d = { words, long };
+  inlineDicts.set(dict, d);
+  return d;
+}
+
+/**
+ * Strings of at most 12 bytes (exporters, countries, scopes, application names)
+ * are written as inline string_t values with one copy per vector: assigning them
+ * one by one (a native call per row) cost more than the rest of the append.
+ * Longer ones are assigned per row, into the vector's own string heap.
+ */
+function fillStrings(vec: duckdb.Vector, col: ColumnData, off: number, n: number): void {
+  const { words, long } = inlineDict(col.dict ?? []);
+  if (stringScratch.length < n * STRING_T_WORDS) stringScratch = new Uint32Array(n * STRING_T_WORDS);
+  const out = stringScratch;
+  let anyLong = false;
+  for (let i = 0; i < n; i++) {
+    const row = off + i;
+    const at = i * STRING_T_WORDS;
+    if ((col.valid[row >>> 3]! & (1 << (row & 7))) === 0) {
+      out.fill(0, at, at + STRING_T_WORDS);
+      continue;
+    }
+    const code = col.data[row]!;
+    if (long[code] === 1) anyLong = true;
+    const from = code * STRING_T_WORDS;
+    out[at] = words[from]!;
+    out[at + 1] = words[from + 1]!;
+    out[at + 2] = words[from + 2]!;
+    out[at + 3] = words[from + 3]!;
+  }
+  duckdb.copy_data_to_vector(vec, 0, out.buffer as ArrayBuffer, 0, n * STRING_T_WORDS * 4);
+  if (!anyLong) return;
+  const dict = col.dict ?? [];
+  for (let i = 0; i < n; i++) {
+    const row = off + i;
+    if ((col.valid[row >>> 3]! & (1 << (row & 7))) === 0) continue;
+    const code = col.data[row]!;
+    if (long[code] === 1) duckdb.vector_assign_string_element(vec, i, dict[code]!);
   }
 }
 

@@ -46,13 +46,23 @@ const BYTES = col('bytes');
 const PACKETS = col('packets');
 const RATE = col('samplingRate');
 
-/**
- * Sums the rows of `batches` (raw layout, STORE_COLUMNS) into every rollup:
- * one batch per ROLLUPS entry (ROLLUP_COLUMNS layout), in ROLLUPS order.
- */
-export function aggregateRollups(batches: readonly ColumnarBatch[]): ColumnarBatch[] {
+/** Sums flushes into rollups, reusing its hash tables from one flush to the next. */
+export interface RollupAggregator {
+  /**
+   * Sums the rows of `batches` (raw layout, STORE_COLUMNS) into every rollup:
+   * one batch per ROLLUPS entry (ROLLUP_COLUMNS layout), in ROLLUPS order.
+   */
+  aggregate(batches: readonly ColumnarBatch[]): ColumnarBatch[];
+}
+
+/** Creates an aggregator (its tables grow to the largest flush and stay allocated). */
+export function createRollupAggregator(): RollupAggregator {
+  const tables = ROLLUPS.map(() => createTable());
+  return { aggregate: (batches) => aggregateRollups(batches, tables) };
+}
+
+function aggregateRollups(batches: readonly ColumnarBatch[], tables: Table[]): ColumnarBatch[] {
   const finestMs = ROLLUPS[0]!.resolutionMs;
-  const rows = batches.reduce((n, b) => n + b.rows, 0);
   // Key words: bucket number, one per dimension that has a value in this flush, a null mask.
   const active: number[] = [];
   for (let d = 0; d < DIMS; d++)
@@ -61,7 +71,8 @@ export function aggregateRollups(batches: readonly ColumnarBatch[]): ColumnarBat
   const MASK = K - 1;
   const texts: string[][] = SOURCES.map(() => []);
   const codes = SOURCES.map(() => new Map<string, number>());
-  const table = createTable(K, rows);
+  const table = tables[0]!;
+  table.reset(K);
   const keys = new Uint32Array(8192 * K);
   const hashes = new Uint32Array(8192);
   for (const b of batches) {
@@ -106,13 +117,12 @@ export function aggregateRollups(batches: readonly ColumnarBatch[]): ColumnarBat
     }
   }
   const out: ColumnarBatch[] = [];
-  let tb = table;
   let res = finestMs;
-  for (const r of ROLLUPS) {
-    if (r.resolutionMs !== res) tb = coarsen(tb, r.resolutionMs / res);
+  ROLLUPS.forEach((r, i) => {
+    if (i > 0) coarsen(tables[i - 1]!, tables[i]!, r.resolutionMs / res);
     res = r.resolutionMs;
-    out.push(toBatch(tb, res, active, texts));
-  }
+    out.push(toBatch(tables[i]!, res, active, texts));
+  });
   return out;
 }
 
@@ -148,37 +158,73 @@ function finish(h: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** An open-addressing table of keys (K words each) and their sums, sized for `expected` entries. */
+/** An open-addressing table of keys (K words each), their hashes and sums; grows by doubling. */
 interface Table {
-  readonly K: number;
+  K: number;
   keys: Uint32Array;
   sums: Float64Array;
   size: number;
+  /** Empties the table for keys of K words (keeps the memory). */
+  reset(K: number): void;
   /** Index of the entry with the key at `key[at..at+K)`, created (zero sums) if missing. */
   entry(key: Uint32Array, at: number, hash: number): number;
 }
 
-function createTable(K: number, expected: number): Table {
-  let cap = 1024;
-  while (cap < expected) cap *= 2;
-  // At most half full: the slots never need rehashing; keys grow only if `expected` was low.
-  const slots = new Int32Array(cap * 2).fill(-1);
-  const mask = slots.length - 1;
+function createTable(): Table {
+  let cap = 4096;
+  let hashes = new Uint32Array(cap);
+  // At most half full, so probe runs stay short.
+  let slots = new Int32Array(cap * 2).fill(-1);
+  let mask = slots.length - 1;
+  const grow = (): void => {
+    cap *= 2;
+    const keys = new Uint32Array(cap * t.K);
+    keys.set(t.keys.subarray(0, t.size * t.K));
+    t.keys = keys;
+    const sums = new Float64Array(cap * SUMS);
+    sums.set(t.sums.subarray(0, t.size * SUMS));
+    t.sums = sums;
+    const h = new Uint32Array(cap);
+    h.set(hashes.subarray(0, t.size));
+    hashes = h;
+    slots = new Int32Array(cap * 2).fill(-1);
+    mask = slots.length - 1;
+    for (let e = 0; e < t.size; e++) {
+      let s = hashes[e]! & mask;
+      while (slots[s]! >= 0) s = (s + 1) & mask;
+      slots[s] = e;
+    }
+  };
   const t: Table = {
-    K,
-    keys: new Uint32Array(cap * K),
+    K: 1,
+    keys: new Uint32Array(cap),
     sums: new Float64Array(cap * SUMS),
     size: 0,
+    reset(K) {
+      if (K !== t.K || t.keys.length < cap * K) t.keys = new Uint32Array(cap * K);
+      t.K = K;
+      t.size = 0;
+      slots.fill(-1);
+    },
     entry(key, at, hash) {
-      const keys = t.keys;
+      const K = t.K;
       for (let s = hash & mask; ; s = (s + 1) & mask) {
         const e = slots[s]!;
         if (e < 0) {
+          if (t.size === cap) {
+            grow();
+            return t.entry(key, at, hash);
+          }
           const n = t.size++;
+          const keys = t.keys;
           for (let i = 0; i < K; i++) keys[n * K + i] = key[at + i]!;
+          hashes[n] = hash;
+          t.sums.fill(0, n * SUMS, n * SUMS + SUMS);
           slots[s] = n;
           return n;
         }
+        if (hashes[e] !== hash) continue;
+        const keys = t.keys;
         let same = true;
         for (let i = 0; i < K; i++)
           if (keys[e * K + i] !== key[at + i]) {
@@ -192,10 +238,10 @@ function createTable(K: number, expected: number): Table {
   return t;
 }
 
-/** The coarser table: bucket numbers divided by `factor`, sums added. */
-function coarsen(from: Table, factor: number): Table {
+/** Fills `out` from `from`: bucket numbers divided by `factor`, sums added. */
+function coarsen(from: Table, out: Table, factor: number): void {
   const K = from.K;
-  const out = createTable(K, from.size);
+  out.reset(K);
   const key = new Uint32Array(K);
   for (let e = 0; e < from.size; e++) {
     for (let i = 0; i < K; i++) key[i] = from.keys[e * K + i]!;
@@ -205,7 +251,6 @@ function coarsen(from: Table, factor: number): Table {
     const o = out.entry(key, 0, finish(h));
     for (let i = 0; i < SUMS; i++) out.sums[o * SUMS + i]! += from.sums[e * SUMS + i]!;
   }
-  return out;
 }
 
 function toBatch(

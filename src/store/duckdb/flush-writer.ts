@@ -7,7 +7,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnarBatch } from '../columnar/batch.ts';
 import { STORE_COLUMNS } from '../columnar/layout.ts';
-import { aggregateRollups } from '../columnar/rollup-aggregator.ts';
+import { createRollupAggregator } from '../columnar/rollup-aggregator.ts';
 import { CORE_COLUMN_INDEXES, ROLLUP_COLUMNS, ROLLUPS } from '../tables.ts';
 import { allNull, CHUNK_ROWS, createChunkAppender } from './append.ts';
 import { RAW_CORE_TABLE, RAW_WIDE_TABLE } from './schema.ts';
@@ -42,6 +42,7 @@ export async function createFlushWriter(c: DuckDBConnection): Promise<FlushWrite
   const core = createChunkAppender(coreApp, STORE_COLUMNS, CORE_COLUMN_INDEXES);
   const wide = createChunkAppender(wideApp, STORE_COLUMNS);
   const rollups = rollupApps.map((a) => createChunkAppender(a, ROLLUP_COLUMNS));
+  const aggregator = createRollupAggregator();
   return {
     write(batches) {
       for (const b of batches) {
@@ -50,7 +51,7 @@ export async function createFlushWriter(c: DuckDBConnection): Promise<FlushWrite
           (coreOnly(b, off, n) ? core : wide).appendRange(b, off, n);
         }
       }
-      aggregateRollups(batches).forEach((s, i) => rollups[i]!.append(s));
+      aggregator.aggregate(batches).forEach((s, i) => rollups[i]!.append(s));
       for (const a of all) a.flushSync();
     },
     clear() {

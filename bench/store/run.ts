@@ -5,7 +5,10 @@
  * table; rows per CPU-second is the figure to compare on a busy machine.
  *
  *   npm run bench:store -- [--millions=4] [--seconds=30] [--warmup=5] [--pool=200000]
- *                          [--flush-interval-ms=1000] [--flush-rows=250000] [--skip-store]
+ *                          [--flush-interval-ms=1000] [--flush-rows=250000] [--rollup-keys=0] [--skip-store]
+ *
+ * --rollup-keys=N rewrites the rollup dimensions so a minute holds at most N
+ * distinct rollup keys (default 0: the stream's own, nearly one per flow).
  */
 import { createBatchBuilder, type ColumnarBatch } from '../../src/store/index.ts';
 import { formatTable, threadCpuS, type PhaseResult } from './measure.ts';
@@ -61,6 +64,7 @@ if (!process.argv.includes('--skip-store')) {
       flushIntervalMs: Number(arg('flush-interval-ms', '1000')),
       flushRows: Number(arg('flush-rows', '250000')),
       maxInFlightRows: 1_500_000,
+      rollupKeys: Number(arg('rollup-keys', '0')),
     }),
   );
 }

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import {
+  STORE_COLUMNS,
   batchTransferList,
   createStoreHost,
   type ColumnarBatch,
@@ -29,6 +30,32 @@ export interface StorePhaseOptions {
   flushRows: number;
   /** Rows posted but not yet written (or dropped) at most: the producers' back-pressure. */
   maxInFlightRows: number;
+  /**
+   * 0: the stream's own rollup keys (nearly one per flow, the worst case). N > 0: the
+   * rollup dimensions (source AS, interfaces) are rewritten so each minute has at most
+   * N distinct keys, as on a network whose flows share a few routes.
+   */
+  rollupKeys: number;
+}
+
+const col = (name: string): number => STORE_COLUMNS.findIndex((c) => c.name === name);
+const SRC_AS = col('srcAs');
+const DST_AS = col('dstAs');
+const IN_IF = col('inIf');
+const OUT_IF = col('outIf');
+
+/** Rewrites the rollup dimensions of `b` onto `keys` distinct values (set in every v9 row). */
+function limitRollupKeys(b: ColumnarBatch, keys: number): void {
+  const [src, dst, inIf, outIf] = [SRC_AS, DST_AS, IN_IF, OUT_IF].map(
+    (i) => b.columns[i]!.data as Uint32Array,
+  );
+  for (let i = 0; i < b.rows; i++) {
+    const k = Math.imul(i, 2654435761) >>> 0;
+    src![i] = 64_512 + (k % keys);
+    dst![i] = 15_169;
+    inIf![i] = 1;
+    outIf![i] = 2;
+  }
 }
 
 /** A copy of `b` on fresh buffers (the original stays usable), every row timed `timeMs`. */
@@ -76,6 +103,7 @@ export async function runStorePhase(o: StorePhaseOptions): Promise<PhaseResult> 
   const feed = (): void => {
     while (sent - done(host.stats()) < o.maxInFlightRows) {
       const batch = cloneBatch(o.batches[next++ % o.batches.length]!, Date.now());
+      if (o.rollupKeys > 0) limitRollupKeys(batch, o.rollupKeys);
       port.postMessage({ t: 'batch', batch } satisfies FromProducer, batchTransferList(batch));
       sent += batch.rows;
     }
@@ -95,7 +123,9 @@ export async function runStorePhase(o: StorePhaseOptions): Promise<PhaseResult> 
     const flushes = (s1?.flushes ?? 0) - (s0?.flushes ?? 0);
     const dropped = (s1?.rowsDropped ?? 0) - (s0?.rowsDropped ?? 0);
     return {
-      name: 'store worker: batches -> DuckDB (raw + 1m + 1h, durable commits)',
+      name:
+        'store worker: batches -> DuckDB (raw + 1m + 1h, durable commits)' +
+        (o.rollupKeys > 0 ? `, ≤ ${o.rollupKeys} rollup keys` : ''),
       rows,
       wallS: (w1 - w0) / 1000,
       // Everything but the feeding main thread: the store worker, DuckDB's threads, GC helpers.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, type RunningChild } from '../common/child-process.ts';
 import { freeTcpPort, freeUdpPort, sleep } from '../common/free-port.ts';
+import { nodeFlags } from '../ingest/flowlens.ts';
 import { sum, sumBy } from '../ingest/prometheus-text.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/flowlens.js', import.meta.url));
@@ -45,7 +46,7 @@ export async function startServe(token: string): Promise<ServeUnderTest> {
       '',
     ].join('\n'),
   );
-  const proc = await startChild(process.execPath, [CLI, 'serve', '--config', configFile], {
+  const proc = await startChild(process.execPath, [...nodeFlags(), CLI, 'serve', '--config', configFile], {
     ...process.env,
     NODE_OPTIONS: '',
     FLOWLENS_API_TOKEN: token,

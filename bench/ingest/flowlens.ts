@@ -22,7 +22,7 @@ const SETTLE_TIMEOUT_MS = 60_000;
 const HTTP_TIMEOUT_MS = 5_000;
 
 /** Extra node flags for the serve process (e.g. `--cpu-prof`), from FLOWLENS_BENCH_NODE_FLAGS. */
-function nodeFlags(): string[] {
+export function nodeFlags(): string[] {
   return (process.env['FLOWLENS_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((s) => s !== '');
 }
 

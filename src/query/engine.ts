@@ -5,7 +5,7 @@
  */
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { FIELDS } from '../schema/fields.ts';
-import type { QueryRunner, ResultColumn, SumMetric } from '../store/index.ts';
+import type { QueryRunner, ResultColumn, ResultRow, SumMetric } from '../store/index.ts';
 import {
   compareRanges,
   report,
@@ -78,6 +78,22 @@ export interface QueryEngineDeps {
 
 const MAX_LIMIT = 1_000_000;
 
+/** Time-sorted pages up to this many rows (offset + limit) are looked for in windows first. */
+const MAX_WINDOWED_ROWS = 100_000;
+/** The first window is this fraction of the range... */
+const FIRST_WINDOW_DIVISOR = 64;
+/** ...and each next one this many times wider. */
+const WINDOW_GROWTH = 8;
+
+/** A flow search: the count's SQL, the page's (in one query) and a run of the page (maybe in windows). */
+interface FlowsSql {
+  readonly count: string;
+  readonly page: string;
+  /** run() may query windows (a page of a time-sorted search, small enough to hold). */
+  readonly windowed: boolean;
+  run(): Promise<ResultRow[]>;
+}
+
 /** Record columns of a flow search: every field (times as epoch ms). */
 const RECORD_COLUMNS: ResultColumn[] = FIELDS.map((f) => ({ name: f.name, kind: f.kind }));
 
@@ -86,7 +102,7 @@ export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
   const { runner } = deps;
   const d = runner.dialect;
 
-  const flowsSql = (q: FlowsQuery, paged: boolean): { sql: string; where: string; from: string } => {
+  const flowsSql = (q: FlowsQuery, paged: boolean): FlowsSql => {
     const p = prepare(runner, q, { nowMs: deps.now(), rawOnly: true });
     const cols = FIELDS.map((f) =>
       f.kind === 'time' ? `${d.epochMs(d.ident(f.name))} AS ${d.ident(f.name)}` : d.ident(f.name),
@@ -98,24 +114,55 @@ export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
     // Tie-breakers keep pages stable when many flows share the sort key.
     const ties = ['time', 'srcAddr', 'dstAddr', 'srcPort', 'dstPort', 'bytes'].filter((n) => n !== sortField);
     const order = [`${d.ident(sortField)} ${dir}`, ...ties.map((n) => `${d.ident(n)} ${dir}`)].join(', ');
-    let sql = `SELECT ${cols.join(', ')} FROM ${p.from} WHERE ${p.where} ORDER BY ${order}`;
-    if (paged || q.limit !== undefined) sql += ` LIMIT ${checkCount('limit', q.limit ?? 100, MAX_LIMIT)}`;
-    if (q.offset) sql += ` OFFSET ${checkCount('offset', q.offset, Number.MAX_SAFE_INTEGER)}`;
-    return { sql, where: p.where, from: p.from };
+    const limit = paged || q.limit !== undefined ? checkCount('limit', q.limit ?? 100, MAX_LIMIT) : undefined;
+    const offset = q.offset ? checkCount('offset', q.offset, Number.MAX_SAFE_INTEGER) : 0;
+    const page = (where: string): string =>
+      `SELECT ${cols.join(', ')} FROM ${p.from} WHERE ${where} ORDER BY ${order}` +
+      (limit === undefined ? '' : ` LIMIT ${limit}`) +
+      (offset ? ` OFFSET ${offset}` : '');
+    const windowed =
+      sortField === 'time' && limit !== undefined && limit > 0 && offset + limit <= MAX_WINDOWED_ROWS;
+    return {
+      count: `SELECT count(*) AS n FROM ${p.from} WHERE ${p.where}`,
+      page: page(p.where),
+      windowed,
+      async run() {
+        if (!windowed) return runner.all(page(p.where), RECORD_COLUMNS);
+        // A time-sorted page is looked for in the newest (oldest, ascending)
+        // part of the range first, a window zone maps narrow to few row
+        // groups, widened 8x until it holds a full page or is the range. A
+        // full page from a window is the range's page: every match outside
+        // sorts after every match inside. Sorted at once, every match's
+        // every column is read (bench/query: 1.25 M matches, 0.9 s of CPU).
+        const { fromMs, toMs } = q.range;
+        for (let span = (toMs - fromMs) / FIRST_WINDOW_DIVISOR; ; span *= WINDOW_GROWTH) {
+          if (span >= toMs - fromMs) return runner.all(page(p.where), RECORD_COLUMNS);
+          const edge = Math.floor(dir === 'DESC' ? toMs - span : fromMs + span);
+          const inWindow = `${d.ident('time')} ${dir === 'DESC' ? '>=' : '<'} ${d.time(edge)}`;
+          const rows = await runner.all(page(`${p.where} AND ${inWindow}`), RECORD_COLUMNS);
+          if (rows.length === limit) return rows;
+        }
+      },
+    };
   };
 
   return {
     async flows(q) {
-      const { sql, where, from } = flowsSql(q, true);
+      const s = flowsSql(q, true);
       const [rows, count] = await Promise.all([
-        runner.all(sql, RECORD_COLUMNS),
-        runner.all(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, [{ name: 'n', kind: 'number' }]),
+        s.run(),
+        runner.all(s.count, [{ name: 'n', kind: 'number' }]),
       ]);
       return { total: Number(count[0]?.['n'] ?? 0), records: rows as unknown as FlowRecord[] };
     },
     async *streamFlows(q) {
-      for await (const rows of runner.stream(flowsSql(q, false).sql, RECORD_COLUMNS))
-        yield rows as unknown as FlowRecord[];
+      const s = flowsSql(q, false);
+      // A page small enough to be windowed is one chunk; larger exports stream.
+      if (s.windowed) {
+        yield (await s.run()) as unknown as FlowRecord[];
+        return;
+      }
+      for await (const rows of runner.stream(s.page, RECORD_COLUMNS)) yield rows as unknown as FlowRecord[];
     },
     async top(q) {
       const dim = dimension(q.dimension);

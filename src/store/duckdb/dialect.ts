@@ -18,6 +18,14 @@ const TYPES: Record<Exclude<FieldKind, 'enum'>, string> = {
   json: 'VARCHAR',
 };
 
+/**
+ * A time constant of the columns' own type. `epoch_ms(n)` alone is a
+ * TIMESTAMP (µs): compared with a TIMESTAMP_MS column it casts the column,
+ * row by row, and row groups lying wholly inside a range are filtered anyway
+ * (bench/query: +0.1 s of CPU per 10 M rows); typed, zone maps settle them.
+ */
+const timeLiteral = (v: LiteralValue): string => `CAST(epoch_ms(${integerText(v)}) AS TIMESTAMP_MS)`;
+
 /** The DuckDB dialect. */
 export const duckdbDialect: SqlDialect = {
   engine: 'duckdb',
@@ -37,7 +45,7 @@ export const duckdbDialect: SqlDialect = {
       case 'mac':
         return `${integerText(v)}::UBIGINT`;
       case 'time':
-        return `epoch_ms(${integerText(v)})`;
+        return timeLiteral(v);
       case 'enum':
       case 'lowcard':
       case 'string':
@@ -56,7 +64,7 @@ export const duckdbDialect: SqlDialect = {
   string: quoteStandard,
   epochMs: (e) => `epoch_ms(${e})`,
   bucketMs: (e, step) => `(epoch_ms(${e}) // ${integerText(step)}) * ${integerText(step)}`,
-  time: (ms) => `epoch_ms(${integerText(ms)})`,
+  time: timeLiteral,
   quantile: (e, q) => `quantile_cont(${e}, ${q})`,
   float: (e) => `CAST(${e} AS DOUBLE)`,
   coalesce: (e, d) => `coalesce(${e}, ${d})`,

@@ -1,7 +1,8 @@
 /**
- * `flowlens meter` on several threads: each worker (meter-worker.ts) reads
- * the whole file and meters the flows of its shard (a key-hash range); the
- * main thread writes their lines. Output is deterministic: chunk k of every
+ * `flowlens meter` on several threads: each shard reads the whole file and
+ * meters the flows of its key-hash range; shard 0 runs on the main thread,
+ * which also writes every shard's lines, the others in workers
+ * (meter-worker.ts). Output is deterministic: chunk k of every
  * shard, in shard order, before chunk k + 1 (all shards cut their output at
  * the same places of the file). Workers pause when `MAX_AHEAD_CHUNKS` chunks
  * ahead of the writer, so a slow reader bounds memory.
@@ -10,8 +11,8 @@ import { on } from 'node:events';
 import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { MeterErrorKind, MeterStats } from '../../meter/index.ts';
-import type { MeterFileJob } from './meter-file.ts';
-import type { StreamWriter } from './meter-output.ts';
+import { meterFile, type MeterFileJob } from './meter-file.ts';
+import { createLineBuffer, type StreamWriter } from './meter-output.ts';
 import { UsageError } from './usage.ts';
 
 /** Chunks (4 MB of capture each) a worker may post before the main thread has written them. */
@@ -44,7 +45,10 @@ export type ShardMessage =
   | { kind: 'done'; stats: MeterStats }
   | { kind: 'error'; message: string; usage: boolean };
 
-/** Meters `job.file` on `count` worker threads into `out`; resolves with the merged statistics. */
+/**
+ * Meters `job.file` in `count` shards into `out`: shard 0 on this thread,
+ * the others on worker threads. Resolves with the merged statistics.
+ */
 export async function meterFileSharded(
   job: Omit<MeterFileJob, 'shard'>,
   count: number,
@@ -55,29 +59,34 @@ export async function meterFileSharded(
   const workers: Worker[] = [];
   const ac = new AbortController();
   try {
-    for (let index = 0; index < count; index++) {
-      const workerData: ShardWorkerData = {
-        job: { ...job, shard: { index, count } },
-        written,
-        maxAhead: MAX_AHEAD_CHUNKS,
-      };
-      workers.push(startWorker(workerData));
-    }
+    for (let index = 1; index < count; index++)
+      workers.push(
+        startWorker({ job: { ...job, shard: { index, count } }, written, maxAhead: MAX_AHEAD_CHUNKS }),
+      );
     // Messages queue up in each iterator until read; a worker's 'error' event rejects its iterator.
     const inbox = workers.map((w) => on(w, 'message', { signal: ac.signal })[Symbol.asyncIterator]());
     const stats: (MeterStats | undefined)[] = workers.map(() => undefined);
-    for (let seq = 0; stats.some((s) => s === undefined); seq++) {
-      for (let i = 0; i < count; i++) {
+    /** Writes chunk `seq` of every worker that has not finished (in shard order). */
+    const writeWorkers = async (): Promise<void> => {
+      for (let i = 0; i < workers.length; i++) {
         if (stats[i]) continue;
         const m = ((await inbox[i]!.next()).value as [ShardMessage])[0];
         if (m.kind === 'error') throw m.usage ? new UsageError(m.message) : new Error(m.message);
         if (m.kind === 'done') stats[i] = m.stats;
         else await out.write(m.chunks);
       }
-      Atomics.store(progress, 0, seq + 1);
+    };
+    let seq = 0;
+    const lines = createLineBuffer();
+    // After each chunk of the file: this thread's lines, then the workers' for the same chunk.
+    const own = await meterFile({ ...job, shard: { index: 0, count } }, lines, async () => {
+      await out.write(lines.take());
+      await writeWorkers();
+      Atomics.store(progress, 0, ++seq);
       Atomics.notify(progress, 0);
-    }
-    return mergeShardStats(stats as MeterStats[]);
+    });
+    while (stats.some((st) => st === undefined)) await writeWorkers();
+    return mergeShardStats([own, ...(stats as MeterStats[])]);
   } finally {
     ac.abort();
     await Promise.all(workers.map((w) => w.terminate()));

@@ -22,7 +22,7 @@ export interface MeterSummary {
 
 /** How `flowlens meter` spreads a file over threads. */
 export interface MeterThreading {
-  /** Worker threads for one large file (default: the cores, at most MAX_DEFAULT_THREADS); 1 = the main thread only. */
+  /** Threads for one large file (default: the cores, at most MAX_DEFAULT_THREADS); 1 = the main thread only. */
   threads?: number;
   /** Files smaller than this are metered on the main thread (a worker's start-up would cost more). */
   minShardedFileBytes?: number;
@@ -41,8 +41,9 @@ const MIN_SHARDED_FILE_BYTES = 16 * 1024 * 1024;
  * `flowlens meter FILE...`: raw packets in captures -> the flows the meter
  * builds, on stdout. One meter per file (the exporter is the file path), time
  * from the packets, every flow flushed at the end of its file. A large file
- * is metered by several worker threads, each holding the flows of one key
- * range (meter-shards.ts); the lines are the same, in another order.
+ * is metered by several threads (this one and workers), each holding the
+ * flows of one key range (meter-shards.ts); the lines are the same, in
+ * another order.
  */
 export async function runMeter(
   files: string[],

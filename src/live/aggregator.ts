@@ -54,6 +54,30 @@ interface ExporterAcc {
   ifs: Map<number, IfAcc>;
 }
 
+/**
+ * A record that ended this long before the newest end its exporter reported
+ * is late: a replay, a backfill, a cache flushed after an outage. It is
+ * stored, but it is not live traffic (counting it at its arrival would show a
+ * burst that never happened). Exporters end flows within their inactive
+ * timeout (15-60 s usually), so live records stay far inside this bound. The
+ * comparison uses the exporter's own clock, so a skewed router clock does not
+ * make its records late.
+ */
+export const LATE_AFTER_MS = 5 * 60_000;
+/** Intervals with nothing but late records after which an exporter's clock is taken to have gone back. */
+export const CLOCK_RESET_INTERVALS = 60;
+const MAX_CLOCKS = 10_000;
+
+/** An exporter's clock as its records tell it. */
+interface ExporterClock {
+  /** Newest end among its live records. */
+  latestEnd: number;
+  /** Newest end among all its records of the interval. */
+  intervalEnd: number;
+  liveInInterval: number;
+  lateIntervals: number;
+}
+
 const DEFAULT_MAX_HOSTS = 8192;
 const DEFAULT_MAX_KEYS = 1024;
 const DEFAULT_MAX_FLOWS = 100;
@@ -73,7 +97,42 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
     as: new BoundedSums(maxKeys),
     countries: new BoundedSums(maxKeys),
   };
-  const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, pending: 0 };
+  const t = { bytes: 0, packets: 0, flows: 0, startMs: opts.startMs, pending: 0, late: 0 };
+  const clocks = new Map<string, ExporterClock>();
+  // Records arrive in runs from one exporter: the last clock saves the lookup.
+  let lastExporter = '';
+  let lastClock: ExporterClock | undefined;
+
+  /** True when the record ended well before the newest end its exporter has reported. */
+  const isLate = (exporter: string, end: number): boolean => {
+    let c = exporter === lastExporter ? lastClock : clocks.get(exporter);
+    if (c === undefined) {
+      if (clocks.size >= MAX_CLOCKS) clocks.delete(clocks.keys().next().value!);
+      c = { latestEnd: end, intervalEnd: end, liveInInterval: 0, lateIntervals: 0 };
+      clocks.set(exporter, c);
+    }
+    lastExporter = exporter;
+    lastClock = c;
+    if (end > c.intervalEnd) c.intervalEnd = end;
+    if (c.latestEnd - end > LATE_AFTER_MS) return true;
+    if (end > c.latestEnd) c.latestEnd = end;
+    c.liveInInterval++;
+    return false;
+  };
+
+  /** Closes every exporter clock's interval; one that sent nothing but late records for long has gone back in time. */
+  const closeClocks = (): void => {
+    for (const c of clocks.values()) {
+      if (c.intervalEnd === -Infinity) continue;
+      if (c.liveInInterval > 0) c.lateIntervals = 0;
+      else if (++c.lateIntervals >= CLOCK_RESET_INTERVALS) {
+        c.latestEnd = c.intervalEnd;
+        c.lateIntervals = 0;
+      }
+      c.intervalEnd = -Infinity;
+      c.liveInInterval = 0;
+    }
+  };
   const local = createLocalNetworks(opts.localNetworks ?? DEFAULT_LOCAL_NETWORKS);
   const hosts = new HostSums(maxHosts, (addr) => local.contains(addr));
   /** Bytes and packets entering the local networks (remote -> local) and leaving them (local -> remote). */
@@ -158,6 +217,11 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       return t.pending;
     },
     add(r, nowMs) {
+      t.pending++;
+      if (r.end !== undefined && isLate(r.exporter, r.end)) {
+        t.late++;
+        return;
+      }
       const rate = r.samplingRate !== undefined && r.samplingRate > 1 ? r.samplingRate : 1;
       const b = r.bytes * rate;
       const p = r.packets * rate;
@@ -166,7 +230,6 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       t.bytes += b + rb;
       t.packets += p + rp;
       t.flows++;
-      t.pending++;
       let e = exporters.get(r.exporter);
       if (e === undefined) {
         e = { b: 0, p: 0, f: 0, ifs: new Map() };
@@ -188,6 +251,7 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         bytes: t.bytes,
         packets: t.packets,
         flows: t.flows,
+        lateRecords: t.late,
         bytesIn: dir.bi,
         packetsIn: dir.pi,
         bytesOut: dir.bo,
@@ -206,8 +270,9 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         largestFlows: flows.drain(),
       };
       exporters.clear();
+      closeClocks();
       Object.assign(dir, { bi: 0, pi: 0, bo: 0, po: 0 });
-      Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, pending: 0 });
+      Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, pending: 0, late: 0 });
       return d;
     },
   };

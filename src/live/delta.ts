@@ -72,6 +72,8 @@ export interface LiveDelta {
   bytes: number;
   packets: number;
   flows: number;
+  /** Records left out as late (ended long before their exporter's newest record: replays, backfills); stored, not live. */
+  lateRecords: number;
   /** Traffic entering live.localNetworks from outside ("in") and leaving them ("out"); internal and transit traffic is in neither. */
   bytesIn: number;
   packetsIn: number;

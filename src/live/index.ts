@@ -9,7 +9,13 @@
  */
 
 /** Producer side: sums flow records (sampling applied) into one interval's delta; cheap enough for the decode hot path. */
-export { createLiveAggregator, type LiveAggregator, type LiveAggregatorOptions } from './aggregator.ts';
+export {
+  createLiveAggregator,
+  LATE_AFTER_MS,
+  CLOCK_RESET_INTERVALS,
+  type LiveAggregator,
+  type LiveAggregatorOptions,
+} from './aggregator.ts';
 /** The delta format crossing threads, and the live flow shape. */
 export {
   TOP_DIMENSIONS,

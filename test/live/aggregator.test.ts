@@ -1,7 +1,7 @@
 /** The producer-side sums: sampling, directions, interfaces, dimensions and bounds. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLiveAggregator } from '../../src/live/index.ts';
+import { CLOCK_RESET_INTERVALS, LATE_AFTER_MS, createLiveAggregator } from '../../src/live/index.ts';
 import { flow, T0 } from './support.ts';
 
 test('bytes and packets are scaled by the sampling rate, totals and exporters add up', () => {
@@ -157,4 +157,40 @@ test('in and out default to the private ranges of live.localNetworks', () => {
   agg.add(flow({ srcAddr: '192.168.1.5', dstAddr: '198.51.100.7', bytes: 400, packets: 4 }), 1);
   const d = agg.drain(2);
   assert.deepEqual([d.bytesOut, d.bytesIn], [400, 0]);
+});
+
+test('late records (ended long before their exporter’s newest) are left out of the live sums, by each exporter’s own clock', () => {
+  const agg = createLiveAggregator({ source: 'w', startMs: 0 });
+  const now = T0;
+  agg.add(flow({ end: now, bytes: 100 }), now);
+  // A backfill of the same exporter: an hour old by its own clock.
+  agg.add(flow({ end: now - 3_600_000, bytes: 5000, srcAddr: '10.9.9.9' }), now);
+  agg.add(flow({ end: now - LATE_AFTER_MS + 1000, bytes: 7 }), now);
+  // Another exporter whose clock is an hour behind: its records are live.
+  agg.add(flow({ exporter: '192.0.2.9', end: now - 3_600_000, bytes: 30 }), now);
+  // Records without times (sFlow) are always live.
+  agg.add(flow({ bytes: 1 }), now);
+  assert.equal(agg.pending, 5);
+  const d = agg.drain(now + 1000);
+  assert.deepEqual([d.bytes, d.flows, d.lateRecords], [100 + 7 + 30 + 1, 4, 1]);
+  assert.equal(
+    d.hosts.some((h) => h.addr === '10.9.9.9'),
+    false,
+    'a late record adds no host',
+  );
+});
+
+test('an exporter that sends nothing but late records for a minute has turned its clock back', () => {
+  const agg = createLiveAggregator({ source: 'w', startMs: 0 });
+  agg.add(flow({ end: T0 }), T0);
+  agg.drain(T0 + 1000);
+  const back = T0 - 3_600_000;
+  for (let i = 0; i < CLOCK_RESET_INTERVALS; i++) {
+    agg.add(flow({ end: back + i * 1000, bytes: 10 }), T0);
+    const d = agg.drain(T0 + 2000 + i * 1000);
+    assert.equal(d.lateRecords, 1, `interval ${i}`);
+  }
+  agg.add(flow({ end: back + 61_000, bytes: 10 }), T0);
+  const d = agg.drain(T0 + 100_000);
+  assert.deepEqual([d.bytes, d.lateRecords], [10, 0]);
 });

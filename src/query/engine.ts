@@ -16,6 +16,9 @@ import {
 } from './report.ts';
 import { checkCount, dimension, prepare, QueryError, SUM_RESULT, sumColumns, type QueryBase } from './sql.ts';
 import { autoStep } from './time.ts';
+import { queryTop, type TopRow } from './top.ts';
+
+export type { TopRow } from './top.ts';
 
 /** `query flows`: matching records, newest first unless sorted otherwise. */
 export interface FlowsQuery extends QueryBase {
@@ -36,14 +39,6 @@ export interface TopQuery extends QueryBase {
   readonly dimension: string;
   readonly metric?: SumMetric;
   readonly limit?: number;
-}
-
-/** A row of top-N (contracts.md: key, bytes, packets, flows). */
-export interface TopRow {
-  key: unknown;
-  bytes: number;
-  packets: number;
-  flows: number;
 }
 
 /** `query series`: totals per time bucket. */
@@ -166,19 +161,8 @@ export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
     },
     async top(q) {
       const dim = dimension(q.dimension);
-      const metric = q.metric ?? 'bytes';
       const p = prepare(runner, q, { nowMs: deps.now(), groupBy: [dim] });
-      const sql =
-        `SELECT ${d.ident(dim.name)} AS ${d.ident('key')}, ${sumColumns(d, p.plan)} FROM ${p.from} WHERE ${p.where} ` +
-        `GROUP BY ${d.ident(dim.name)} ORDER BY ${d.ident(metric)} DESC, ${d.ident('key')} ` +
-        `LIMIT ${checkCount('limit', q.limit ?? 10, MAX_LIMIT)}`;
-      const rows = await runner.all(sql, [{ name: 'key', kind: dim.kind }, ...SUM_RESULT]);
-      return rows.map((r) => ({
-        key: r['key'] ?? null,
-        bytes: Number(r['bytes'] ?? 0),
-        packets: Number(r['packets'] ?? 0),
-        flows: Number(r['flows'] ?? 0),
-      }));
+      return queryTop(runner, p, dim, q.metric ?? 'bytes', checkCount('limit', q.limit ?? 10, MAX_LIMIT));
     },
     async series(q) {
       const stepMs = q.stepMs ?? autoStep(q.range);

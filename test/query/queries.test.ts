@@ -55,6 +55,17 @@ for (const engine of ENGINES) {
       assert.deepEqual(top, ref.slice(0, 2));
     });
 
+    test('top-N keys of every kind, unknown (NULL) ones included', async () => {
+      const dims = ['appProto', 'srcMac', 'vlan', 'srcCountry', 'dstAddr', 'exporter', 'proto'] as const;
+      for (const dim of dims) {
+        for (const limit of [1, 3, 100]) {
+          const top = await q.top({ range: ALL, dimension: dim, limit });
+          const ref = referenceTop(DATASET, (r) => r[dim]).slice(0, limit);
+          assert.deepEqual(top, ref, `${dim}, limit ${limit}`);
+        }
+      }
+    });
+
     test('top-N over a rollup equals the raw answer', async () => {
       const byExporter = await q.top({ range: ALL, dimension: 'exporter', limit: 5 });
       assert.deepEqual(

@@ -84,7 +84,9 @@ export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
   };
   return {
     format(c, slot, labels) {
-      const l = labels[c.appLabel[slot]! - 1];
+      // Index 0 is "no label": labels[-1] would be a slow named-property lookup.
+      const li = c.appLabel[slot]!;
+      const l = li === 0 ? undefined : labels[li - 1];
       const label = l ? labelJson(l) : undefined;
       const need = MAX_FIXED_LINE_BYTES + prefix.length + (label?.length ?? 0);
       if (buf.length < need) buf = new Uint8Array(need);

@@ -1,54 +1,124 @@
 /**
- * Application labels per flow: the PayloadInspector sees each direction's
- * first payload once, and the labels it returns are interned (a flow keeps a
- * 16-bit index into `labels`, 0 for none).
+ * Application labels per flow: the PayloadInspector sees the first payload
+ * packet of each direction, the second when the first told nothing, and,
+ * while the inspector says a message is cut (`wantsMore`: a ClientHello or
+ * HTTP header longer than a segment), the next ones joined to it, up to
+ * `inspectPackets`. Labels are interned (a flow keeps a 16-bit index into `labels`,
+ * 0 for none); the server name and JA4 of a flow, which are many and
+ * different, live in a map by slot that the meter empties when the slot is
+ * freed (`forget`).
  */
 import type { PacketView } from '../decode/packet/index.ts';
-import { FLAG_INSPECTED_INITIATOR, type FlowColumns } from './flow-columns.ts';
+import type { FlowColumns } from './flow-columns.ts';
 import type { AppLabel, PayloadInspector } from './payload-inspector.ts';
 
 /** Indexes stay below this (0 = no label). */
 const MAX_LABELS = 0xfffe;
+/** Payload packets of a direction inspected one by one while nothing is found (and nothing cut). */
+const RETRIES = 2;
+/** A cut message is joined up to this (a TLS record is at most 16 KB, RFC 8446 §5.1). */
+const MAX_JOINED_BYTES = 16 * 1024;
+
+/** What a flow's inspection found besides its label. */
+export interface FlowNames {
+  serverName?: string;
+  ja4?: string;
+}
 
 export interface AppLabeler {
   /** Label i is `labels[i - 1]`. */
   readonly labels: readonly AppLabel[];
-  /** Shows the payload of the packet in `v` (from `frame`) to the inspector, once per direction of slot `s`. */
+  /** Shows the payload of the packet in `v` (from `frame`) to the inspector while slot `s` has no label. */
   inspect(c: FlowColumns, s: number, d: number, v: PacketView, frame: Uint8Array): void;
+  /** The server name and JA4 found for slot `s`, if any. */
+  names(s: number): FlowNames | undefined;
+  /** Slot `s` is freed. */
+  forget(s: number): void;
+  /** Every slot is freed. */
+  clear(): void;
 }
 
-export function createAppLabeler(inspector: PayloadInspector, payloadBytes: number): AppLabeler {
+export function createAppLabeler(
+  inspector: PayloadInspector,
+  payloadBytes: number,
+  inspectPackets: number,
+): AppLabeler {
   const labels: AppLabel[] = [];
   const index = new Map<string, number>();
+  const names = new Map<number, FlowNames>();
+  /** Payload so far of a direction (slot * 2 + d) whose message goes on (`wantsMore`). */
+  const pending = new Map<number, Uint8Array>();
+  const wantsMore = inspector.wantsMore?.bind(inspector);
   const intern = (l: AppLabel): number => {
     const k = `${l.appProto}\u0000${l.appCategory ?? ''}`;
     let i = index.get(k);
     if (i === undefined && labels.length < MAX_LABELS) {
-      labels.push(l);
+      labels.push({
+        appProto: l.appProto,
+        ...(l.appCategory === undefined ? {} : { appCategory: l.appCategory }),
+      });
       i = labels.length;
       index.set(k, i);
     }
     return i ?? 0;
   };
+  const label = (c: FlowColumns, s: number, l: AppLabel): void => {
+    c.appLabel[s] = intern(l);
+    if (l.serverName !== undefined || l.ja4 !== undefined) {
+      const n: FlowNames = {};
+      if (l.serverName !== undefined) n.serverName = l.serverName;
+      if (l.ja4 !== undefined) n.ja4 = l.ja4;
+      names.set(s, n);
+    }
+  };
   return {
     labels,
     inspect(c, s, d, v, frame) {
-      const bit = FLAG_INSPECTED_INITIATOR << d;
-      if ((c.state[s]! & bit) !== 0 || v.payloadCaptured === 0) return;
-      c.state[s] = c.state[s]! | bit;
-      if (c.appLabel[s] !== 0) return;
-      const payload = frame.subarray(
+      const i = s * 2 + d;
+      const seen = c.inspected[i]!;
+      if (c.appLabel[s] !== 0 || seen >= inspectPackets || v.payloadCaptured === 0) return;
+      c.inspected[i] = seen + 1;
+      let payload = frame.subarray(
         v.payloadOffset,
         v.payloadOffset + Math.min(v.payloadCaptured, payloadBytes),
       );
-      const l = inspector.inspect({
+      const before = seen > 0 && pending.size > 0 ? pending.get(i) : undefined;
+      if (before) {
+        const joined = new Uint8Array(Math.min(before.length + payload.length, MAX_JOINED_BYTES));
+        joined.set(before);
+        joined.set(payload.subarray(0, joined.length - before.length), before.length);
+        payload = joined;
+        pending.delete(i);
+      }
+      const sample = {
         proto: v.proto,
         srcPort: v.srcPort,
         dstPort: v.dstPort,
         fromInitiator: d === 0,
         payload,
-      });
-      if (l) c.appLabel[s] = intern(l);
+      };
+      const l = inspector.inspect(sample);
+      const last = seen + 1 >= inspectPackets || payload.length >= MAX_JOINED_BYTES;
+      // A label without a name from a cut message (a ClientHello before its SNI) waits for the rest.
+      if (!last && l?.serverName === undefined && wantsMore?.(sample) === true) {
+        pending.set(i, before ? payload : payload.slice());
+        return;
+      }
+      if (l) label(c, s, l);
+      // Nothing found and nothing cut: one more packet (a DNS response without its question first).
+      else if (seen + 1 >= RETRIES) c.inspected[i] = inspectPackets;
+    },
+    names: (s) => (names.size === 0 ? undefined : names.get(s)),
+    forget(s) {
+      if (names.size > 0) names.delete(s);
+      if (pending.size > 0) {
+        pending.delete(s * 2);
+        pending.delete(s * 2 + 1);
+      }
+    },
+    clear() {
+      names.clear();
+      pending.clear();
     },
   };
 }

@@ -8,8 +8,13 @@ export interface FlowMeterConfig {
   tcpClosedTimeoutMs: number;
   /** Flows kept at most; when full, the least recently seen is exported early and counted as evicted. */
   maxFlows: number;
-  /** How many payload bytes of each direction's first payload packet the PayloadInspector sees. */
+  /**
+   * How many payload bytes of a packet the PayloadInspector sees (a view,
+   * not a copy): a TLS ClientHello's server name can sit a kilobyte in.
+   */
   payloadBytes: number;
+  /** Payload packets per direction the PayloadInspector may see (joined while a message is cut). */
+  inspectPackets: number;
   /** With an injected clock (live capture): how often quiet flows are expired. */
   sweepIntervalMs: number;
   /** Non-first fragments are matched to their flow through this many remembered first fragments. */
@@ -22,7 +27,8 @@ export const DEFAULT_FLOW_METER_CONFIG: FlowMeterConfig = {
   activeTimeoutMs: 1_800_000,
   tcpClosedTimeoutMs: 5_000,
   maxFlows: 1_000_000,
-  payloadBytes: 64,
+  payloadBytes: 2048,
+  inspectPackets: 4,
   sweepIntervalMs: 1_000,
   maxFragments: 4_096,
 };

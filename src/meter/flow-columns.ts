@@ -58,6 +58,8 @@ const LAYOUT = {
   /** first request payload time, application response time (ms, -1 unknown) */
   app: [Float64Array, 2],
   appLabel: [Uint16Array, 1],
+  /** payload packets shown to the inspector, per direction */
+  inspected: [Uint8Array, 2],
   /** LRU list by last packet, and list by start (active timeout) */
   lruPrev: [Int32Array, 1],
   lruNext: [Int32Array, 1],
@@ -119,6 +121,7 @@ export function allocateColumns(capacity: number, old?: FlowColumns): FlowColumn
     handshake: col('handshake'),
     app: col('app'),
     appLabel: col('appLabel'),
+    inspected: col('inspected'),
     lruPrev: col('lruPrev'),
     lruNext: col('lruNext'),
     agePrev: col('agePrev'),
@@ -131,5 +134,3 @@ export const FLAG_FIN_INITIATOR = 1;
 export const FLAG_FIN_RESPONDER = 2;
 export const FLAG_RST = 4;
 export const FLAG_CLOSED = 8;
-export const FLAG_INSPECTED_INITIATOR = 16;
-export const FLAG_INSPECTED_RESPONDER = 32;

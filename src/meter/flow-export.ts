@@ -5,6 +5,7 @@
 import { formatIpv4Number, formatIpv6 } from '../common/net.ts';
 import { MAX_KEPT_MPLS_LABELS, TUNNEL_TYPES } from '../decode/packet/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
+import type { FlowNames } from './app-labels.ts';
 import type { AppLabel } from './payload-inspector.ts';
 import type { FlowColumns } from './flow-columns.ts';
 
@@ -41,6 +42,7 @@ export function buildFlowRecord(
   slot: number,
   exporter: string,
   labels: readonly AppLabel[],
+  names?: FlowNames,
 ): FlowRecord {
   const meta = c.keyMeta[slot]!;
   const proto = meta & 0xff;
@@ -83,11 +85,14 @@ export function buildFlowRecord(
   if (proto === TCP) addTcp(c, slot, r);
   const app = c.app[s + 1]!;
   if (app >= 0) r.appResponseUs = Math.round(app * 1000);
-  const label = labels[c.appLabel[slot]! - 1];
+  const li = c.appLabel[slot]!;
+  const label = li === 0 ? undefined : labels[li - 1];
   if (label) {
     r.appProto = label.appProto;
     if (label.appCategory !== undefined) r.appCategory = label.appCategory;
   }
+  if (names?.serverName !== undefined) r.serverName = names.serverName;
+  if (names?.ja4 !== undefined) r.ja4 = names.ja4;
   return r;
 }
 

@@ -12,6 +12,7 @@ import { MAX_KEPT_MPLS_LABELS, TUNNEL_TYPES } from '../decode/packet/index.ts';
 import { formatAddressWords } from './flow-export.ts';
 import type { FlowColumns } from './flow-columns.ts';
 import { encodeText, putAscii, putBytes, putIpv4, putMac, putNumber } from './json-bytes.ts';
+import type { FlowNames } from './app-labels.ts';
 import type { AppLabel } from './payload-inspector.ts';
 
 const ICMP = 1;
@@ -66,7 +67,7 @@ const CLOSE_LINE = encodeText('}\n');
 /** Formats lines of one meter (one exporter) into a reused buffer. */
 export interface FlowJsonFormatter {
   /** The line of flow `slot`, newline included; a view of the buffer, valid until the next call. */
-  format(c: FlowColumns, slot: number, labels: readonly AppLabel[]): Uint8Array;
+  format(c: FlowColumns, slot: number, labels: readonly AppLabel[], names?: FlowNames): Uint8Array;
 }
 
 export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
@@ -83,12 +84,14 @@ export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
     return bytes;
   };
   return {
-    format(c, slot, labels) {
+    format(c, slot, labels, names) {
       // Index 0 is "no label": labels[-1] would be a slow named-property lookup.
       const li = c.appLabel[slot]!;
       const l = li === 0 ? undefined : labels[li - 1];
       const label = l ? labelJson(l) : undefined;
-      const need = MAX_FIXED_LINE_BYTES + prefix.length + (label?.length ?? 0);
+      // Names come from the network: any text, escaped by JSON.stringify (rare: one per named flow).
+      const named = names ? encodeText(namesJson(names)) : undefined;
+      const need = MAX_FIXED_LINE_BYTES + prefix.length + (label?.length ?? 0) + (named?.length ?? 0);
       if (buf.length < need) buf = new Uint8Array(need);
       const b = buf;
       let o = putBytes(b, 0, prefix);
@@ -101,10 +104,17 @@ export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
       const app = c.app[slot * 2 + 1]!;
       if (app >= 0) o = putNumber(b, putBytes(b, o, KEY.appResponseUs), Math.round(app * 1000));
       if (label) o = putBytes(b, o, label);
+      if (named) o = putBytes(b, o, named);
       o = putBytes(b, o, CLOSE_LINE);
       return b.subarray(0, o);
     },
   };
+}
+
+/** `,"serverName":...,"ja4":...` of the fields present. */
+function namesJson(n: FlowNames): string {
+  const server = n.serverName === undefined ? '' : `,"serverName":${JSON.stringify(n.serverName)}`;
+  return n.ja4 === undefined ? server : `${server},"ja4":${JSON.stringify(n.ja4)}`;
 }
 
 /** Times, 5-tuple, counters, tos, EtherType, ICMP type/code. */

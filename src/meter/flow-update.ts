@@ -39,6 +39,7 @@ export function initFlow(c: FlowColumns, s: number, k: FlowKey, v: PacketView, t
     c.nextSeqTime[i] = 0;
     c.lastAckTime[i] = 0;
     c.app[i] = -1;
+    c.inspected[i] = 0;
   }
   // Plain loops: TypedArray#fill on a 3-4 element range costs more than the stores.
   for (let i = s * 4; i < s * 4 + 4; i++) c.quality[i] = 0;

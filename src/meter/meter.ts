@@ -108,7 +108,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   const outer = createOuterFragments(cfg.maxFragments);
   const closing = createClosingQueue(Math.min(cfg.maxFlows, 65_536));
   const snooper = createSnooper();
-  const labeler = createAppLabeler(inspector, cfg.payloadBytes);
+  const labeler = createAppLabeler(inspector, cfg.payloadBytes, cfg.inspectPackets);
   const labels = labeler.labels;
   const listeners: ((r: FlowRecord) => void)[] = [];
   const lineListeners: ((line: Uint8Array) => void)[] = [];
@@ -145,17 +145,18 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     if (c.packets[s * 2] === 0 && c.packets[s * 2 + 1] === 0) return; // nothing since an active export
     st.exported++;
     if (listeners.length > 0) {
-      const r = buildFlowRecord(c, s, deps.exporter, labels);
+      const r = buildFlowRecord(c, s, deps.exporter, labels, labeler.names(s));
       for (const cb of listeners) cb(r);
     }
     if (lineListeners.length > 0) {
-      const line = json.format(c, s, labels);
+      const line = json.format(c, s, labels, labeler.names(s));
       for (const cb of lineListeners) cb(line);
     }
   };
   const finish = (s: number): void => {
     emit(s);
     table.remove(s);
+    labeler.forget(s);
   };
   const expire = (t: number): void => {
     const c = table.cols;
@@ -296,6 +297,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       const c = table.cols;
       for (let s = table.ageHead(); s >= 0; s = c.ageNext[s]!) emit(s);
       table.clear();
+      labeler.clear();
       nextDue = Infinity;
       fragments.clear();
       outer.clear();

@@ -15,15 +15,32 @@ export interface PayloadSample {
   payload: Uint8Array;
 }
 
-/** An application label. Strings should come from a small fixed set: the meter interns them. */
+/**
+ * What the inspector found. `appProto`/`appCategory` should come from a
+ * small fixed set (the meter interns them); `serverName` (TLS/QUIC SNI, HTTP
+ * Host, DNS question) and `ja4` are kept per flow.
+ */
 export interface AppLabel {
   appProto: string;
   appCategory?: string;
+  serverName?: string;
+  ja4?: string;
 }
 
-/** Called at most twice per flow (once per direction); the first label returned is kept. */
+/**
+ * Called with the first payload packet of each direction (the next one too
+ * while nothing is found, or more joined while `wantsMore`); the first label
+ * returned is kept.
+ */
 export interface PayloadInspector {
   inspect(sample: PayloadSample): AppLabel | undefined;
+  /**
+   * True when the payload is the start of a message longer than it (a TLS
+   * ClientHello or HTTP request header cut by the end of the segment): the
+   * meter joins it with the next payload packets of the direction (up to
+   * `inspectPackets`) and asks again. Absent: never.
+   */
+  wantsMore?(sample: PayloadSample): boolean;
 }
 
 /** The default: labels nothing, and the meter skips the call entirely. */

@@ -14,10 +14,15 @@ import { sharedCapture } from '../support/system-tool.ts';
 const DIRS = ['tunnels', 'mixed_voip_retrans', 'dhcp', 'mdns_ssdp'];
 const decoder = new TextDecoder();
 
-/** Labels some flows (with characters JSON must escape) so the label fields are covered too. */
+/** Labels some flows (with characters JSON must escape) so the label and name fields are covered too. */
 const inspector = {
-  inspect: (s: { srcPort: number }): AppLabel | undefined =>
-    s.srcPort % 3 === 0 ? { appProto: 'dns"\\ü', appCategory: 'net\n' } : undefined,
+  inspect: (s: { srcPort: number }): AppLabel | undefined => {
+    if (s.srcPort % 3 !== 0) return undefined;
+    const l: AppLabel = { appProto: 'dns"\\ü', appCategory: 'net\n' };
+    if (s.srcPort % 2 === 0) l.serverName = `host"\\\u0001ü-${s.srcPort}.example`;
+    if (s.srcPort % 4 === 0) l.ja4 = 't13d1516h2_8daaf6152771_e5627efa2ab1';
+    return l;
+  },
 };
 
 test('onFlowJson lines equal JSON.stringify of the onFlow records on every test capture', async () => {

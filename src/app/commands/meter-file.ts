@@ -1,8 +1,9 @@
 /**
- * One capture file through one flow meter (or one shard of it), its lines
- * into a LineBuffer: the part of `flowlens meter` that runs on the main
+ * One capture file through one flow meter (or one shard of it) with the
+ * built-in application detector, its lines into a LineBuffer: the part of `flowlens meter` that runs on the main
  * thread for small files and in each worker for large ones.
  */
+import { createDefaultInspector } from '../../enrich/app/index.ts';
 import {
   createFlowMeter,
   meterCaptureFile,
@@ -33,6 +34,7 @@ export async function meterFile(
   const meter = createFlowMeter({
     exporter: job.file,
     config: job.config,
+    inspector: createDefaultInspector(),
     ...(job.shard ? { shard: job.shard } : {}),
   });
   // JSON Lines come straight from the meter's columns (no record objects); CSV goes through records.

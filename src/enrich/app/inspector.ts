@@ -26,6 +26,13 @@ const UDP = 17;
 const DNS_PORT = 53;
 const MDNS_PORT = 5353;
 const LLMNR_PORT = 5355;
+/** RFC 8446 §5.1 record type handshake; §4 handshake type client_hello. */
+const TLS_HANDSHAKE_RECORD = 22;
+const TLS_CLIENT_HELLO = 1;
+/** An HTTP/1.x request method (RFC 9110 §9): upper-case token. */
+const HTTP_METHOD_START = /^[A-Z]{3,7}$/;
+/** The empty line that ends an HTTP header block (RFC 9112 §2.1). */
+const HTTP_HEADER_END = '\r\n\r\n';
 /** RTP is only guessed between unprivileged ports (RFC 3551 suggests ≥ 1024, even/odd pairs). */
 const MIN_RTP_PORT = 1024;
 
@@ -51,6 +58,16 @@ export interface AppDetection {
   alpn?: string;
   httpUserAgent?: string;
   sshSoftware?: string;
+}
+
+/** A TLS handshake record or HTTP request start whose message goes on past `b`. */
+function isCutMessage(b: Uint8Array): boolean {
+  if (b.length >= 6 && b[0] === TLS_HANDSHAKE_RECORD && b[1] === 3 && b[5] === TLS_CLIENT_HELLO)
+    return parseTlsRecords(b)?.complete === false;
+  const sp = b.indexOf(0x20);
+  if (sp < 3 || sp > 8 || !HTTP_METHOD_START.test(Buffer.from(b.buffer, b.byteOffset, sp).toString('latin1')))
+    return false;
+  return Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(HTTP_HEADER_END) < 0;
 }
 
 /** Bytes of a TCP direction joined for inspection (a ClientHello or request header fits). */
@@ -81,6 +98,12 @@ export interface InspectorStats {
 export interface PayloadInspector {
   readonly name: string;
   inspect(sample: PayloadSample): AppDetection | undefined;
+  /**
+   * True when the client's payload is the start of a message longer than it
+   * (a TLS ClientHello or an HTTP request header cut by the segment's end):
+   * the meter joins the next segments and asks again.
+   */
+  wantsMore(sample: PayloadSample): boolean;
   inspectFlow(flow: FlowPayloads): AppDetection | undefined;
   readonly stats: InspectorStats;
 }
@@ -174,6 +197,7 @@ export function createBuiltinInspector(deps: InspectorDeps): PayloadInspector {
       stats.inspected++;
       return inspectOne(s.proto, s.srcPort, s.dstPort, s.fromInitiator, s.payload);
     },
+    wantsMore: (s) => s.proto === TCP && s.fromInitiator && isCutMessage(s.payload),
     inspectFlow(f) {
       stats.inspected++;
       if (

@@ -160,7 +160,13 @@ export function loadNdpiInspector(deps: {
     };
   };
   return {
-    inspector: { name: api.version, stats, inspect, inspectFlow: (f) => deps.fallback.inspectFlow(f) },
+    inspector: {
+      name: api.version,
+      stats,
+      inspect,
+      wantsMore: (s) => deps.fallback.wantsMore(s),
+      inspectFlow: (f) => deps.fallback.inspectFlow(f),
+    },
   };
 }
 

@@ -64,7 +64,8 @@ export interface AppDetection {
 function isCutMessage(b: Uint8Array): boolean {
   if (b.length >= 6 && b[0] === TLS_HANDSHAKE_RECORD && b[1] === 3 && b[5] === TLS_CLIENT_HELLO)
     return parseTlsRecords(b)?.complete === false;
-  const sp = b.indexOf(0x20);
+  if ((b[0] ?? 0) < 0x41 || (b[0] ?? 0) > 0x5a) return false; // a request method is upper-case
+  const sp = b.subarray(0, 9).indexOf(0x20);
   if (sp < 3 || sp > 8 || !HTTP_METHOD_START.test(Buffer.from(b.buffer, b.byteOffset, sp).toString('latin1')))
     return false;
   return Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(HTTP_HEADER_END) < 0;

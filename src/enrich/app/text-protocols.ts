@@ -33,6 +33,16 @@ const SIP_METHODS = [
 /** Header bytes looked at; a request line plus the usual headers fit. */
 const MAX_HEADER_SCAN = 4096;
 
+/**
+ * True when `b` starts with an upper-case ASCII letter: every text protocol
+ * here does (methods, "HTTP/", "SSH-", "SIP/"), so binary and other payloads
+ * are turned away before any text is made of them.
+ */
+function startsUpper(b: Uint8Array): boolean {
+  const c = b[0] ?? 0;
+  return c >= 0x41 && c <= 0x5a;
+}
+
 function ascii(b: Uint8Array, max: number): string {
   return Buffer.from(b.subarray(0, Math.min(b.length, max))).toString('latin1');
 }
@@ -51,7 +61,8 @@ function header(text: string, name: string): string | undefined {
 
 /** An HTTP/1.x request: method, Host (port removed, lowercase), User-Agent. */
 export function parseHttpRequest(b: Uint8Array): HttpRequest | undefined {
-  const sp = b.indexOf(0x20);
+  if (!startsUpper(b)) return undefined;
+  const sp = b.subarray(0, 9).indexOf(0x20);
   if (sp < 3 || sp > 8) return undefined;
   const method = ascii(b, sp);
   if (!HTTP_METHODS.includes(method)) return undefined;
@@ -71,11 +82,13 @@ export function parseHttpRequest(b: Uint8Array): HttpRequest | undefined {
 
 /** An HTTP/1.x response status line ("HTTP/1.1 200 OK"). */
 export function isHttpResponse(b: Uint8Array): boolean {
+  if (b[0] !== 0x48 || b[1] !== 0x54) return false; // "HT"
   return /^HTTP\/\d(\.\d)? \d{3}/.test(ascii(b, 16));
 }
 
 /** SSH identification string "SSH-2.0-software" (RFC 4253 §4.2); returns the software part. */
 export function parseSshBanner(b: Uint8Array): string | undefined {
+  if (b[0] !== 0x53 || b[1] !== 0x53 || b[2] !== 0x48 || b[3] !== 0x2d) return undefined; // "SSH-"
   const m = /^SSH-(\d\.\d+)-([^\r\n ]*)/.exec(ascii(b, 255));
   return m ? m[2] : undefined;
 }
@@ -87,6 +100,7 @@ export function isBitTorrentHandshake(b: Uint8Array): boolean {
 
 /** A SIP request ("INVITE sip:... SIP/2.0") or status line ("SIP/2.0 200 OK"). */
 export function isSip(b: Uint8Array): boolean {
+  if (!startsUpper(b)) return false;
   const line = firstLine(ascii(b, 256));
   if (/^SIP\/2\.0 \d{3} /.test(line)) return true;
   const m = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(line);

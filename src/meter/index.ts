@@ -11,6 +11,8 @@ export {
   type MeterStats,
   type MeterErrorKind,
 } from './meter.ts';
+/** Where `FlowMeter.appendFlowJson` appends lines. */
+export type { JsonOut } from './flow-json.ts';
 /** Configuration with units in the names, and its defaults. */
 export { DEFAULT_FLOW_METER_CONFIG, type FlowMeterConfig } from './config.ts';
 /** The DPI hook the enrichment component implements; the no-op default. */

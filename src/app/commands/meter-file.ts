@@ -38,7 +38,7 @@ export async function meterFile(
     ...(job.shard ? { shard: job.shard } : {}),
   });
   // JSON Lines come straight from the meter's columns (no record objects); CSV goes through records.
-  if (job.format === 'jsonl') meter.onFlowJson(lines.add);
+  if (job.format === 'jsonl') meter.appendFlowJson(lines);
   else meter.onFlow((r) => lines.addText(formatRecordLine(r, job.format)));
   // Flows exported while a chunk of the file is metered are passed on before the next chunk is read.
   await meterCaptureFile(job.file, { pushFrame: meter.pushFrame, chunkDone });

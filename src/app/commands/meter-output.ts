@@ -4,11 +4,12 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import type { JsonOut } from '../../meter/index.ts';
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Lines gathered into buffers. */
-export interface LineBuffer {
+/** Lines gathered into buffers; also where the meter appends JSON Lines directly (JsonOut). */
+export interface LineBuffer extends JsonOut {
   add(line: Uint8Array): void;
   addText(text: string): void;
   /** The full buffers and the current one (cut), in order; the buffer starts empty again. */
@@ -17,32 +18,30 @@ export interface LineBuffer {
 
 /** A LineBuffer of CHUNK_BYTES buffers. */
 export function createLineBuffer(): LineBuffer {
-  let chunk = new Uint8Array(CHUNK_BYTES);
-  let used = 0;
   let full: Uint8Array[] = [];
-  const cut = (): void => {
-    if (used > 0) full.push(chunk.subarray(0, used));
-    chunk = new Uint8Array(CHUNK_BYTES);
-    used = 0;
-  };
-  const add = (line: Uint8Array): void => {
-    if (used + line.length > chunk.length) {
-      cut();
-      if (line.length > chunk.length) return void full.push(line.slice());
-    }
-    chunk.set(line, used);
-    used += line.length;
-  };
-  return {
-    add,
-    addText: (text) => add(Buffer.from(text)),
+  const lb: LineBuffer = {
+    buf: new Uint8Array(CHUNK_BYTES),
+    used: 0,
+    reserve(bytes) {
+      if (lb.used + bytes <= lb.buf.length) return;
+      if (lb.used > 0) full.push(lb.buf.subarray(0, lb.used));
+      lb.buf = new Uint8Array(Math.max(CHUNK_BYTES, bytes));
+      lb.used = 0;
+    },
+    add(line) {
+      lb.reserve(line.length);
+      lb.buf.set(line, lb.used);
+      lb.used += line.length;
+    },
+    addText: (text) => lb.add(Buffer.from(text)),
     take() {
-      cut();
+      lb.reserve(lb.buf.length); // cuts the current buffer
       const taken = full;
       full = [];
       return taken;
     },
   };
+  return lb;
 }
 
 /** Writes buffers to a stream with back-pressure; a reader that went away (EPIPE) ends the output quietly. */

@@ -3,7 +3,10 @@
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
  * BENCH_METER_FLOWS override), in turn for BENCH_METER_ROUNDS rounds (3) on
  * this machine. Prints each tool's best time, packets per second and ratio to
- * nfpcapd (target: flowlens >= 1.5).
+ * nfpcapd (target: flowlens >= 1.5). Every tool gets the same file and writes
+ * its whole output (flowlens: JSON Lines with application detection, on as
+ * many threads as it uses by default; nfpcapd: an nfcapd file; softflowd:
+ * NetFlow v9 datagrams).
  */
 import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -59,8 +62,8 @@ try {
         return `${(JSON.parse(out) as { flows: number }).flows} flows`;
       },
     ],
-    // The real command line too: today src/app/cli-main.ts imports every command (DuckDB, Fastify,
-    // prom-client) eagerly, which `flowlens meter` pays at start-up; the row above does not.
+    // The real command line too: Node start-up, the CLI, the compile cache (bin/flowlens.js), which the
+    // row above (the command's module run directly, no compile cache) does not have.
     [
       'flowlens meter (bin/flowlens.js)',
       async () => {

@@ -1,6 +1,6 @@
 /**
  * Application labels per flow: the PayloadInspector sees the first payload
- * packet of each direction, the second when the first told nothing, and,
+ * packet of each direction, for UDP the second when the first told nothing, and,
  * while the inspector says a message is cut (`wantsMore`: a ClientHello or
  * HTTP header longer than a segment), the next ones joined to it, up to
  * `inspectPackets`. Labels are interned (a flow keeps a 16-bit index into `labels`,
@@ -14,8 +14,14 @@ import type { AppLabel, PayloadInspector } from './payload-inspector.ts';
 
 /** Indexes stay below this (0 = no label). */
 const MAX_LABELS = 0xfffe;
-/** Payload packets of a direction inspected one by one while nothing is found (and nothing cut). */
-const RETRIES = 2;
+/**
+ * UDP payload packets of a direction inspected one by one while nothing is
+ * found: each datagram is a message (an mDNS flow may start with a response
+ * without a question). A TCP direction has one start: its first payload
+ * (joined while cut) is all that message-start detectors can use.
+ */
+const UDP_TRIES = 2;
+const TCP = 6;
 /** A cut message is joined up to this (a TLS record is at most 16 KB, RFC 8446 §5.1). */
 const MAX_JOINED_BYTES = 16 * 1024;
 
@@ -105,8 +111,8 @@ export function createAppLabeler(
         return;
       }
       if (l) label(c, s, l);
-      // Nothing found and nothing cut: one more packet (a DNS response without its question first).
-      else if (seen + 1 >= RETRIES) c.inspected[i] = inspectPackets;
+      // Nothing found and nothing cut: for UDP, the next datagram may tell (see UDP_TRIES).
+      else if (v.proto === TCP || seen + 1 >= UDP_TRIES) c.inspected[i] = inspectPackets;
     },
     names: (s) => (names.size === 0 ? undefined : names.get(s)),
     forget(s) {

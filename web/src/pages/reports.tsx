@@ -37,7 +37,7 @@ const RANGE_MS: Record<string, number> = {
   '7d': 604_800_000,
 };
 const COMPARE = [
-  { value: 'prev', label: 'Previous period' },
+  { value: 'prev', label: 'Previous' },
   { value: 'day', label: 'Day before' },
   { value: 'week', label: 'Week before' },
   { value: 'custom', label: 'Custom' },

@@ -9,6 +9,8 @@ import { meterFile } from './meter-file.ts';
 import { createLineBuffer } from './meter-output.ts';
 import type { ShardMessage, ShardWorkerData } from './meter-shards.ts';
 
+/** A wait is bounded so that a worker never sleeps through its termination. */
+const WAIT_MS = 1000;
 const data = workerData as ShardWorkerData;
 const port = parentPort!;
 const written = new Int32Array(data.written);
@@ -25,7 +27,7 @@ const chunkDone = (): undefined => {
   );
   seq++;
   for (let w = Atomics.load(written, 0); seq - w > data.maxAhead; w = Atomics.load(written, 0))
-    Atomics.wait(written, 0, w);
+    Atomics.wait(written, 0, w, WAIT_MS);
   return undefined;
 };
 

@@ -1,16 +1,33 @@
 /**
  * Done-means of the store: with a small disk budget, sustained ingest never
  * grows the store (database plus log) past it; the oldest flows go first.
+ * Sizes are checked after every flush and, by a sampler thread, during
+ * flushes, checkpoints and compactions too (a transient write-ahead log or
+ * a compaction's copy counts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createFakeClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import { createDuckDbStore, loadSyntheticFlows } from '../../src/store/index.ts';
 import { fileBytes } from '../../src/store/duckdb/retention.ts';
+
+/** Polls the size of the database plus its log about every 0.2 ms; keeps the largest seen. */
+const SAMPLER = `
+const { workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const [file, sab] = workerData;
+const a = new Int32Array(sab);
+const size = (p) => { try { return statSync(p).size; } catch { return 0; } };
+while (Atomics.load(a, 1) === 0) {
+  const n = size(file) + size(file + '.wal');
+  if (n > a[0]) a[0] = n;
+  Atomics.wait(a, 1, 0, 0.2);
+}`;
 
 const MIB = 1024 * 1024;
 const BUDGET = 16 * MIB;
@@ -34,6 +51,8 @@ test('the store stays within storage.retention.maxDisk under sustained ingest', 
     log: createSilentLogger(),
   });
   await store.start();
+  const seen = new Int32Array(new SharedArrayBuffer(8));
+  const sampler = new Worker(SAMPLER, { eval: true, workerData: [join(dir, 'flows.duckdb'), seen.buffer] });
   try {
     let largest = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -59,12 +78,18 @@ test('the store stays within storage.retention.maxDisk under sustained ingest', 
     };
     assert.equal(await count(Date.UTC(2024, 0, 1) + (ROUNDS - 1) * 60_000), PER_ROUND);
     assert.equal(await count(Date.UTC(2024, 0, 1)), 0);
+    const peak = Atomics.load(seen, 0);
+    assert.ok(peak > BUDGET / 2, `the sampler saw at most ${peak} bytes: it did not sample`);
+    assert.ok(peak <= BUDGET, `${peak} bytes on disk during a flush, budget ${BUDGET}`);
     // The long history survives, held to its share: the latest hour is in the 1 h rollup.
     const hourly = await store.runner.all('SELECT sum("flows") AS n FROM flows_1h', [
       { name: 'n', kind: 'number' },
     ]);
     assert.ok(Number(hourly[0]?.['n']) >= PER_ROUND, `1 h rollup: ${JSON.stringify(hourly)}`);
   } finally {
+    Atomics.store(seen, 1, 1);
+    Atomics.notify(seen, 1);
+    await sampler.terminate();
     await store.stop();
     rmSync(dir, { recursive: true, force: true });
   }

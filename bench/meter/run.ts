@@ -54,11 +54,12 @@ try {
   console.log(`synthetic capture: ${n} packets, ${FLOWS} flows (${pcap})`);
   const cli = new URL('../../bin/flowlens.js', import.meta.url).pathname;
   const tools: [string, () => Promise<string>][] = [
+    // The command on one thread (its module run directly): what the threads of the row below add.
     [
-      'flowlens meter',
+      'flowlens meter, 1 thread',
       async () => {
         const child = new URL('flowlens-meter.ts', import.meta.url).pathname;
-        const out = await runCommand(process.execPath, [child, pcap], TIMEOUT_MS);
+        const out = await runCommand(process.execPath, [child, '--threads=1', pcap], TIMEOUT_MS);
         return `${(JSON.parse(out) as { flows: number }).flows} flows`;
       },
     ],

@@ -21,6 +21,9 @@ import { createAppLabeler } from './app-labels.ts';
 import { NO_PAYLOAD_INSPECTOR, type PayloadInspector } from './payload-inspector.ts';
 import { createSnooper, type SnoopListener } from './snoop-emitter.ts';
 
+/** Shards split the key hash's high 16 bits. */
+const HASH_RANGE = 0x10000;
+
 /** Problems counted by kind (never fatal). */
 export type MeterErrorKind = Exclude<PacketStatus, 'ok' | 'non_ip' | 'fragment'> | 'orphan_fragment';
 
@@ -61,12 +64,13 @@ export interface FlowMeterDeps {
   clock?: Clock;
   inspector?: PayloadInspector;
   /**
-   * One of `count` meters that read the same packets and split the flows by
-   * key hash (one thread each): this one meters shard `index` only. Every
-   * shard still sees every packet's time, so timeouts are as unsharded;
-   * each holds at most maxFlows / count flows.
+   * One of several meters that read the same packets and split the flows by
+   * key hash (one thread each): this one meters the flows whose hash falls
+   * in [from, to) (fractions of the hash space) only. Every shard still sees
+   * every packet's time, so timeouts are as unsharded; each holds at most
+   * its share of maxFlows.
    */
-  shard?: { index: number; count: number };
+  shard?: { from: number; to: number };
 }
 
 /** The meter's surface. */
@@ -102,9 +106,11 @@ export interface FlowMeter {
 /** An inert meter; `push` may be called without `start` (files). */
 export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   const cfg: FlowMeterConfig = { ...DEFAULT_FLOW_METER_CONFIG, ...deps.config };
-  const shardCount = deps.shard?.count ?? 1;
-  const shardIndex = deps.shard?.index ?? 0;
-  if (shardCount > 1) cfg.maxFlows = Math.ceil(cfg.maxFlows / shardCount);
+  // The shard's range of the hash's high 16 bits: [shardLo, shardHi).
+  const shardLo = Math.round((deps.shard?.from ?? 0) * HASH_RANGE);
+  const shardHi = Math.round((deps.shard?.to ?? 1) * HASH_RANGE);
+  const sharded = shardLo > 0 || shardHi < HASH_RANGE;
+  if (sharded) cfg.maxFlows = Math.max(1, Math.ceil((cfg.maxFlows * (shardHi - shardLo)) / HASH_RANGE));
   const inspector = deps.inspector ?? NO_PAYLOAD_INSPECTOR;
   const decoder = createPacketDecoder();
   const v = decoder.view;
@@ -218,7 +224,9 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
    */
   const keyMine = (): boolean => {
     buildFlowKey(v, key);
-    return shardCount === 1 || ((key.hash >>> 16) * shardCount) >>> 16 === shardIndex;
+    if (!sharded) return true;
+    const h = key.hash >>> 16;
+    return h >= shardLo && h < shardHi;
   };
   /** Meters the decoded packet; its key is built (`keyMine`). */
   const meter = (tsMs: number): void => {

@@ -18,7 +18,8 @@ export interface MeterFileJob {
   file: string;
   format: RecordFormat;
   config: Partial<FlowMeterConfig>;
-  shard?: { index: number; count: number };
+  /** The flows this thread meters: a range of the key-hash space (FlowMeterDeps.shard). */
+  shard?: { from: number; to: number };
 }
 
 /**

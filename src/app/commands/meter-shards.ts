@@ -7,7 +7,6 @@
  * the same places of the file). Workers pause when `MAX_AHEAD_CHUNKS` chunks
  * ahead of the writer, so a slow reader bounds memory.
  */
-import { on } from 'node:events';
 import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { MeterErrorKind, MeterStats } from '../../meter/index.ts';
@@ -47,6 +46,21 @@ export type ShardMessage =
   | { kind: 'error'; message: string; usage: boolean };
 
 /**
+ * This thread's extra share of the flows: it starts metering while the
+ * workers are still starting (about 0.1 s), so with an even split it would
+ * finish first and wait.
+ */
+const MAIN_EXTRA_SHARE = 0.2;
+
+/** Shard i's range [bounds[i], bounds[i + 1]) of the key-hash space; shard 0 is this thread's. */
+export function shardBounds(count: number): number[] {
+  const total = count + MAIN_EXTRA_SHARE;
+  const bounds = [0];
+  for (let i = 0; i < count; i++) bounds.push(i === count - 1 ? 1 : (i + 1 + MAIN_EXTRA_SHARE) / total);
+  return bounds;
+}
+
+/**
  * Meters `job.file` in `count` shards into `out`: shard 0 on this thread,
  * the others on worker threads. Resolves with the merged statistics.
  */
@@ -57,39 +71,78 @@ export async function meterFileSharded(
 ): Promise<MeterStats> {
   const written = new SharedArrayBuffer(4);
   const progress = new Int32Array(written);
+  const bounds = shardBounds(count);
   const workers: Worker[] = [];
-  const ac = new AbortController();
-  try {
-    for (let index = 1; index < count; index++)
-      workers.push(
-        startWorker({ job: { ...job, shard: { index, count } }, written, maxAhead: MAX_AHEAD_CHUNKS }),
-      );
-    // Messages queue up in each iterator until read; a worker's 'error' event rejects its iterator.
-    const inbox = workers.map((w) => on(w, 'message', { signal: ac.signal })[Symbol.asyncIterator]());
-    const stats: (MeterStats | undefined)[] = workers.map(() => undefined);
-    /** Writes chunk `seq` of every worker that has not finished (in shard order). */
-    const writeWorkers = async (): Promise<void> => {
-      for (let i = 0; i < workers.length; i++) {
-        if (stats[i]) continue;
-        const m = ((await inbox[i]!.next()).value as [ShardMessage])[0];
-        if (m.kind === 'error') throw m.usage ? new UsageError(m.message) : new Error(m.message);
-        if (m.kind === 'done') stats[i] = m.stats;
-        else await out.write(m.chunks);
+  /** Per shard (0 = this thread): its chunks of lines not yet written, in order. */
+  const queues: Uint8Array[][][] = Array.from({ length: count }, () => []);
+  const stats: (MeterStats | undefined)[] = Array.from({ length: count }, () => undefined);
+  let failure: Error | undefined;
+  // A message since the last wait wakes the next one at once (none is lost while writing).
+  let signalled = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    signalled = true;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const nextMessage = async (): Promise<void> => {
+    if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
+    signalled = false;
+  };
+  let seq = 0;
+  /** Writes every chunk all shards have delivered (a finished shard delivers no more). */
+  const writeReady = async (): Promise<void> => {
+    for (;;) {
+      if (failure) throw failure;
+      if (!queues.every((q, i) => q.length > 0 || stats[i] !== undefined)) return;
+      if (queues.every((q) => q.length === 0)) return;
+      for (const q of queues) {
+        const chunk = q.shift();
+        if (chunk) await out.write(chunk);
       }
-    };
-    let seq = 0;
-    const lines = createLineBuffer();
-    // After each chunk of the file: this thread's lines, then the workers' for the same chunk.
-    const own = await meterFile({ ...job, shard: { index: 0, count } }, lines, async () => {
-      await out.write(lines.take());
-      await writeWorkers();
       Atomics.store(progress, 0, ++seq);
       Atomics.notify(progress, 0);
+    }
+  };
+  try {
+    for (let i = 1; i < count; i++) {
+      const shard = { from: bounds[i]!, to: bounds[i + 1]! };
+      const w = startWorker({ job: { ...job, shard }, written, maxAhead: MAX_AHEAD_CHUNKS });
+      w.on('message', (m: ShardMessage) => {
+        if (m.kind === 'lines') queues[i]!.push(m.chunks);
+        else if (m.kind === 'done') stats[i] = m.stats;
+        else failure ??= m.usage ? new UsageError(m.message) : new Error(m.message);
+        notify();
+      });
+      w.on('error', (err) => {
+        failure ??= err;
+        notify();
+      });
+      w.on('exit', (code) => {
+        if (stats[i] === undefined) failure ??= new Error(`meter worker ${i} exited (${code})`);
+        notify();
+      });
+      workers.push(w);
+    }
+    const lines = createLineBuffer();
+    // After each chunk of the file: its lines are queued, and what every shard has is written; this
+    // thread runs ahead of the workers by MAX_AHEAD_CHUNKS at most.
+    stats[0] = await meterFile({ ...job, shard: { from: 0, to: bounds[1]! } }, lines, async () => {
+      queues[0]!.push(lines.take());
+      await writeReady();
+      while (queues[0]!.length > MAX_AHEAD_CHUNKS) {
+        await nextMessage();
+        await writeReady();
+      }
     });
-    while (stats.some((st) => st === undefined)) await writeWorkers();
-    return mergeShardStats([own, ...(stats as MeterStats[])]);
+    for (;;) {
+      await writeReady();
+      if (stats.every((st) => st !== undefined) && queues.every((q) => q.length === 0)) break;
+      await nextMessage();
+    }
+    return mergeShardStats(stats as MeterStats[]);
   } finally {
-    ac.abort();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -110,9 +110,13 @@ test('core-only flows and flows with other fields read back whole through the fl
       mplsLabels: [16, 3],
       rttUs: 900,
     };
-    await write(store, [...Array.from({ length: 2048 }, () => core), wide], 4096);
-    // Routing is by 2048-row chunk: the first chunk has only core fields, the second one other fields.
-    assert.equal(await count(store, 'SELECT * FROM flows_core'), 2048);
+    await write(store, [...Array.from({ length: 2048 }, () => core), core], 4096);
+    // Until a flow needs the wide table, the view reads the narrow one alone; the flush that
+    // writes the first wide flow adds the wide table to it.
+    assert.equal(await count(store, 'SELECT * FROM flows'), 2049);
+    await write(store, [wide]);
+    assert.equal(await count(store, 'SELECT * FROM flows'), 2050);
+    assert.equal(await count(store, 'SELECT * FROM flows_core'), 2049);
     assert.equal(await count(store, 'SELECT * FROM flows_wide'), 1);
     const rows = await store.runner.all(
       'SELECT "srcAddr", "dstAddr", "srcCountry", "srcAsName", "dstAsName", "appProto", "srcMac", "mplsLabels", "rttUs" ' +
@@ -151,12 +155,17 @@ test('core-only flows and flows with other fields read back whole through the fl
       },
     ]);
     // Equality and grouping on inline and heap strings agree.
-    assert.equal(await count(store, `SELECT * FROM flows WHERE "dstAsName" = 'Zürich GmbH'`), 2049);
-    assert.equal(await count(store, `SELECT * FROM flows WHERE "srcAsName" = 'Deutsche Telekom AG'`), 2049);
+    assert.equal(await count(store, `SELECT * FROM flows WHERE "dstAsName" = 'Zürich GmbH'`), 2050);
+    assert.equal(await count(store, `SELECT * FROM flows WHERE "srcAsName" = 'Deutsche Telekom AG'`), 2050);
     assert.equal(await count(store, `SELECT DISTINCT "appProto", "srcCountry" FROM flows`), 1);
     // A filter on a field the narrow table lacks finds only the wide rows.
     assert.equal(await count(store, 'SELECT * FROM flows WHERE "rttUs" = 900'), 1);
-    assert.equal(await count(store, 'SELECT * FROM flows WHERE "srcMac" IS NULL'), 2048);
+    assert.equal(await count(store, 'SELECT * FROM flows WHERE "srcMac" IS NULL'), 2049);
+    // Routing is by 2048-row vector: in one batch, a vector of core-only flows goes to the narrow
+    // table and the next one, with a wide flow, to the wide table.
+    await write(store, [...Array.from({ length: 2048 }, () => ({ ...core, end: T0 + 2 })), wide], 4096);
+    assert.equal(await count(store, 'SELECT * FROM flows_core'), 2049 + 2048);
+    assert.equal(await count(store, 'SELECT * FROM flows_wide'), 2);
   } finally {
     await store.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -14,8 +14,8 @@ import { RAW_CORE_TABLE, RAW_WIDE_TABLE } from './schema.ts';
 
 /** Appends flushes; the caller begins and commits the transaction. */
 export interface FlushWriter {
-  /** Appends the batches' rows and their rollup sums (not committed). */
-  write(batches: readonly ColumnarBatch[]): void;
+  /** Appends the batches' rows and their rollup sums (not committed); true when some went to the wide table. */
+  write(batches: readonly ColumnarBatch[]): boolean;
   /** Drops what an interrupted write left buffered (after a rollback). */
   clear(): void;
   close(): void;
@@ -45,14 +45,20 @@ export async function createFlushWriter(c: DuckDBConnection): Promise<FlushWrite
   const aggregator = createRollupAggregator();
   return {
     write(batches) {
+      let anyWide = false;
       for (const b of batches) {
         for (let off = 0; off < b.rows; off += CHUNK_ROWS) {
           const n = Math.min(CHUNK_ROWS, b.rows - off);
-          (coreOnly(b, off, n) ? core : wide).appendRange(b, off, n);
+          if (coreOnly(b, off, n)) core.appendRange(b, off, n);
+          else {
+            wide.appendRange(b, off, n);
+            anyWide = true;
+          }
         }
       }
       aggregator.aggregate(batches).forEach((s, i) => rollups[i]!.append(s));
       for (const a of all) a.flushSync();
+      return anyWide;
     },
     clear() {
       for (const a of all) a.clear();

@@ -35,8 +35,14 @@ export function coreTableDdl(name = RAW_CORE_TABLE): string {
   return `CREATE TABLE IF NOT EXISTS ${d.ident(name)} (${columnsDdl(CORE_COLUMNS)})`;
 }
 
-/** The `flows` view: both raw tables with every column (NULL where the narrow one has none). */
-export function rawViewDdl(): string {
+/**
+ * The `flows` view: the narrow table with every column (NULL where it has
+ * none) and, once it holds rows, the wide one. Only while the wide table is
+ * empty does DuckDB plan a sorted page (`ORDER BY time DESC LIMIT n`) as on
+ * a table, reading the sort column first: through UNION ALL it reads every
+ * column of every row (3 M flows: 0.02 s of CPU vs 0.25 s).
+ */
+export function rawViewDdl(withWide = true): string {
   const core = new Set(CORE_COLUMNS.map((c) => c.name));
   const fromCore = STORE_COLUMNS.map((c) =>
     core.has(c.name)
@@ -46,9 +52,17 @@ export function rawViewDdl(): string {
   const all = STORE_COLUMNS.map((c) => d.ident(c.name));
   return (
     `CREATE OR REPLACE VIEW ${d.ident(RAW_TABLE)} AS ` +
-    `SELECT ${fromCore.join(', ')} FROM ${d.ident(RAW_CORE_TABLE)} ` +
-    `UNION ALL SELECT ${all.join(', ')} FROM ${d.ident(RAW_WIDE_TABLE)}`
+    `SELECT ${fromCore.join(', ')} FROM ${d.ident(RAW_CORE_TABLE)}` +
+    (withWide ? ` UNION ALL SELECT ${all.join(', ')} FROM ${d.ident(RAW_WIDE_TABLE)}` : '')
   );
+}
+
+/** (Re)creates the `flows` view, with the wide table when it has rows; returns whether it has. */
+export async function createRawView(c: DuckDBConnection): Promise<boolean> {
+  const r = await c.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${d.ident(RAW_WIDE_TABLE)} LIMIT 1)`);
+  const withWide = Number(r.getRows()[0]?.[0] ?? 0) > 0;
+  await c.run(rawViewDdl(withWide));
+  return withWide;
 }
 
 /** CREATE TABLE of a rollup. */
@@ -117,7 +131,7 @@ export async function migrate(c: DuckDBConnection): Promise<number[]> {
   await addMissingColumns(c, RAW_CORE_TABLE, CORE_COLUMNS);
   for (const r of ROLLUPS) await addMissingColumns(c, r.name, ROLLUP_COLUMNS);
   // After the columns: the view lists every column the field table has now.
-  await c.run(rawViewDdl());
+  await createRawView(c);
   return applied;
 }
 

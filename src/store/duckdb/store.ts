@@ -18,7 +18,7 @@ import { createFlushWriter, type FlushWriter } from './flush-writer.ts';
 import { DUCKDB_FILE, openDuckDb } from './open.ts';
 import { bytesPerRow, enforceAge, enforceDisk, fileBytes } from './retention.ts';
 import { createDuckDbRunner } from './runner.ts';
-import { migrate } from './schema.ts';
+import { createRawView, migrate, rawViewDdl } from './schema.ts';
 
 /** What the DuckDB store needs from `storage` (config/schema.ts). */
 export interface DuckDbStoreConfig {
@@ -56,6 +56,8 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
   let db: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   let writer: FlushWriter | undefined;
+  /** The `flows` view includes the wide table (schema.ts, rawViewDdl). */
+  let wideInView = false;
   let queue: ColumnarBatch[] = [];
   let chain: Promise<void> = Promise.resolve();
   const timers: Timer[] = [];
@@ -91,8 +93,11 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
     await checkDisk(c, rows * rowBytes);
     await c.run('BEGIN TRANSACTION');
     try {
-      writer!.write(batches);
+      const wide = writer!.write(batches);
+      // The view gains the wide table in the same transaction as its first rows.
+      if (wide && !wideInView) await c.run(rawViewDdl(true));
       await c.run('COMMIT');
+      if (wide) wideInView = true;
       s.rowsWritten += rows;
       s.flushes++;
     } catch (err) {
@@ -137,6 +142,7 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
       conn = await db.connect();
       const applied = await migrate(conn);
       if (applied.length > 0) log.info({ file, applied }, 'store schema migrated');
+      wideInView = await createRawView(conn);
       writer = await createFlushWriter(conn);
       await serial((c) => checkDisk(c));
       timers.push(clock.setInterval(() => void store.flush().catch(() => undefined), config.flushIntervalMs));

@@ -156,6 +156,8 @@ function useHistory(range: string): {
   chart: Rates;
   top: Record<string, TopEntry[] | undefined>;
   totals: { bytes: number; flows: number; bytesIn: number; bytesOut: number } | undefined;
+  /** Distinct addresses in the range ("+" when there are more than the API counts). */
+  hosts: string | undefined;
 } {
   const on = range !== 'live';
   const from = `-${range}`;
@@ -163,7 +165,10 @@ function useHistory(range: string): {
   const series = useApi<Series>('series', { from, step: STEPS[range] }, { enabled: on });
   const seriesIn = useApi<Series>('series', { from, step: STEPS[range], direction: 'in' }, { enabled: on });
   const seriesOut = useApi<Series>('series', { from, step: STEPS[range], direction: 'out' }, { enabled: on });
-  const talkers = useApi<Page<Row>>('top-talkers', { ...base, direction: 'src' }, { enabled: on });
+  // Talkers by what they sent and received, as the live list counts them.
+  const talkers = useApi<
+    Page<{ host: string; bytes: number; packets: number; flows: number }> & { truncated?: boolean }
+  >('hosts', base, { enabled: on });
   const apps = useApi<Page<Row>>('protocols', { ...base, by: 'appProto' }, { enabled: on });
   const cats = useApi<Page<Row>>('protocols', { ...base, by: 'appCategory' }, { enabled: on });
   const protos = useApi<Page<Row>>('protocols', { ...base, by: 'proto' }, { enabled: on });
@@ -190,8 +195,9 @@ function useHistory(range: string): {
   return {
     chart,
     totals,
+    hosts: talkers.data ? `${fmtCount(talkers.data.total)}${talkers.data.truncated ? '+' : ''}` : undefined,
     top: {
-      talkers: asTop(talkers.data?.items),
+      talkers: asTop(talkers.data?.items.map((h) => ({ ...h, key: h.host }))),
       applications: asTop(apps.data?.items),
       categories: asTop(cats.data?.items),
       protocols: asTop(protos.data?.items),
@@ -280,6 +286,7 @@ export function Dashboard(): ReactElement {
               value={fmtBps(hist.totals ? (hist.totals.bytes * 8) / RANGE_SECONDS[range]! : undefined)}
             />
             <Stat label="Flows" value={fmtCount(hist.totals?.flows)} />
+            <Stat label="Hosts" value={hist.hosts ?? '–'} testId="hist-hosts" />
           </>
         )}
       </div>

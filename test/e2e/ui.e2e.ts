@@ -176,10 +176,22 @@ describe('web UI', { skip: missing || false }, () => {
       },
     );
     const text = async (id: string) => (await page.getByTestId(id).textContent()) ?? '';
+    // Every panel is history now: the talkers are the range's busiest hosts, the demo's clients among them.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('ol[aria-label="Top talkers"] li')].some((li) => li.textContent.includes('10.20.'))`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.waitForFunction(
+      `Number(document.querySelector('[data-testid="hist-hosts"]')?.textContent?.replace(/[^\\d.]/g, '') || 0) > 0`,
+      undefined,
+      { timeout: 60_000 },
+    );
     metrics.dashboardHistory1h = {
       volume: await text('hist-volume'),
       in: await text('hist-in'),
       out: await text('hist-out'),
+      hosts: await text('hist-hosts'),
     };
     await page.close();
   });

@@ -150,8 +150,12 @@ export default function WorldMap(): ReactElement {
             </g>
           </svg>
           <p className="map-legend muted small">
-            <span className="swatch-country" /> Traffic by country <span className="swatch-host" /> Busiest
-            hosts located (GeoIP; {markers.length} shown)
+            <span className="legend-item">
+              <span className="swatch-country" /> Traffic by country
+            </span>
+            <span className="legend-item">
+              <span className="swatch-host" /> Busiest hosts located (GeoIP; {markers.length} shown)
+            </span>
           </p>
         </Card>
         <div className="map-side">

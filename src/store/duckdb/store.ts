@@ -90,7 +90,10 @@ export function createDuckDbStore(deps: DuckDbStoreDeps): FlowStore {
     const rows = batches.reduce((n, b) => n + b.rows, 0);
     s.rowsQueued -= rows;
     if (rows === 0) return;
-    await checkDisk(c, rows * rowBytes);
+    // A failing budget check (a compaction that could not finish) must not lose the flush.
+    await checkDisk(c, rows * rowBytes).catch((err: unknown) =>
+      log.error({ err }, 'disk budget not enforced before a flush'),
+    );
     await c.run('BEGIN TRANSACTION');
     try {
       const wide = writer!.write(batches);

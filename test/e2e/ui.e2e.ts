@@ -211,6 +211,13 @@ describe('web UI', { skip: missing || false }, () => {
     );
     const total = await page.getByTestId('flow-total').textContent();
     assert.match(total ?? '', /flows/);
+    // Paging: the next page (fetched ahead) replaces the rows; the range says where we are.
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.waitForURL(/offset=50/);
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="flow-range"]')?.textContent?.startsWith('51–100 of')`,
+    );
+    assert.equal(await page.locator('[data-testid="flow-table"] tbody tr').count(), 50);
     await page.close();
   });
 

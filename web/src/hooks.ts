@@ -10,6 +10,33 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+/** Answers fetched ahead (the next page), by request key; used once, and only while fresh. */
+const prefetched = new Map<string, { atMs: number; data: unknown }>();
+const inFlight = new Set<string>();
+const PREFETCH_FRESH_MS = 30_000;
+const PREFETCH_MAX = 8;
+
+/** Fetches what `useApi(path, params)` will ask for next, so it shows at once (paging). */
+export function prefetch(path: string, params: Params): void {
+  const key = path + JSON.stringify(params);
+  if (prefetched.has(key) || inFlight.has(key)) return;
+  inFlight.add(key);
+  apiGet<unknown>(path, params).then(
+    (data) => {
+      inFlight.delete(key);
+      if (prefetched.size >= PREFETCH_MAX) prefetched.delete(prefetched.keys().next().value!);
+      prefetched.set(key, { atMs: Date.now(), data });
+    },
+    () => inFlight.delete(key),
+  );
+}
+
+function takePrefetched(key: string): unknown {
+  const hit = prefetched.get(key);
+  prefetched.delete(key);
+  return hit && Date.now() - hit.atMs < PREFETCH_FRESH_MS ? hit.data : undefined;
+}
+
 /** GET `path` with `params`; `refreshMs` polls; `enabled` false skips. */
 export function useApi<T>(
   path: string,
@@ -45,7 +72,11 @@ export function useApi<T>(
         },
       );
     };
-    run();
+    const ahead = takePrefetched(key) as T | undefined;
+    if (ahead !== undefined) {
+      setState({ key, data: ahead, loading: false });
+      if (opts.refreshMs) timer = setTimeout(run, opts.refreshMs);
+    } else run();
     return () => {
       ctl.abort();
       clearTimeout(timer);

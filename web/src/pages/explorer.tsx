@@ -1,5 +1,5 @@
 /** Flow explorer on history: filter with completion, column chooser, sorting, paging, drill-down from any value. */
-import { useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import type { FlowRow, Page } from '../api.ts';
 import { filterable, renderValue } from '../components/cell.tsx';
 import { FilterInput } from '../components/filter-input.tsx';
@@ -7,7 +7,7 @@ import { Icon } from '../components/icons.tsx';
 import { Card, PageHead, Segmented, Skeleton } from '../components/ui.tsx';
 import { clause, FLOW_FIELDS } from '../fields.ts';
 import { fmtCount } from '../format.ts';
-import { useApi } from '../hooks.ts';
+import { prefetch, useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
 
 const PAGE_SIZES = [50, 100, 250];
@@ -40,13 +40,12 @@ export function Explorer(): ReactElement {
   const size = Number(query.get('size') ?? 50);
   const PAGE = PAGE_SIZES.includes(size) ? size : 50;
   const [cols, setCols] = useState<string[]>(loadCols);
-  const flows = useApi<Page<FlowRow>>('flows', {
-    from: `-${range}`,
-    filter,
-    sort,
-    order,
-    limit: PAGE,
-    offset,
+  const flowParams = (at: number) => ({ from: `-${range}`, filter, sort, order, limit: PAGE, offset: at });
+  const flows = useApi<Page<FlowRow>>('flows', flowParams(offset));
+  const total = flows.data?.total ?? 0;
+  // The next page is fetched while this one is read, so "Older" shows at once.
+  useEffect(() => {
+    if (flows.data && !flows.loading && offset + PAGE < total) prefetch('flows', flowParams(offset + PAGE));
   });
   const fields = FLOW_FIELDS.filter((f) => cols.includes(f.name));
   const toggleCol = (name: string): void => {
@@ -60,7 +59,6 @@ export function Explorer(): ReactElement {
     const c = clause(name, v);
     setQuery({ filter: filter ? `${filter} and ${c}` : c, offset: undefined }, false);
   };
-  const total = flows.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const page = Math.floor(offset / PAGE) + 1;
   const err = flows.error?.message;

@@ -263,16 +263,19 @@ function toBatch(
   const K = tb.K;
   const vb = Math.max(8, Math.ceil(n / 64) * 8);
   const columns: ColumnData[] = [];
-  const words64 = (value: (e: number) => number): ColumnData => {
+  /** A u64 column from doubles (exact below 2^53); a Uint32Array store keeps the low 32 bits. */
+  const words64 = (values: Float64Array, stride: number, at: number, scale: number): ColumnData => {
     const data = new Uint32Array(n * 2);
     for (let e = 0; e < n; e++) {
-      const v = value(e);
-      data[e * 2] = v % TWO32;
-      data[e * 2 + 1] = Math.floor(v / TWO32);
+      const v = values[e * stride + at]! * scale;
+      data[e * 2] = v;
+      data[e * 2 + 1] = v / TWO32;
     }
     return { data, valid: new Uint8Array(vb).fill(0xff) };
   };
-  columns.push(words64((e) => tb.keys[e * K]! * resolutionMs));
+  const buckets = new Float64Array(n);
+  for (let e = 0; e < n; e++) buckets[e] = tb.keys[e * K]!;
+  columns.push(words64(buckets, 1, 0, resolutionMs));
   for (let d = 0; d < DIMS; d++) {
     const src = SOURCES[d]!;
     const valid = new Uint8Array(vb);
@@ -289,7 +292,7 @@ function toBatch(
     }
     columns.push(src.kind === 'dict' ? { data, valid, dict: texts[d]! } : { data, valid });
   }
-  for (let i = 0; i < SUMS; i++) columns.push(words64((e) => tb.sums[e * SUMS + i]!));
+  for (let i = 0; i < SUMS; i++) columns.push(words64(tb.sums, SUMS, i, 1));
   if (columns.length !== ROLLUP_COLUMNS.length) throw new Error('rollup layout mismatch');
   return { rows: n, columns };
 }

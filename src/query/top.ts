@@ -69,9 +69,10 @@ const INT64_LIMIT = 1n << 63n;
 
 /**
  * The ranking sum. On DuckDB a UBIGINT sum adds in 128 bits, twice the CPU of
- * a BIGINT one; when the column statistics (max, answered without a scan)
- * show that every value and every value times the sampling rate fits 63
- * bits, the values are cast to BIGINT: the same sums, the same ranking.
+ * a BIGINT one; when the column statistics (DuckDB's `stats()`, read without
+ * a scan; never narrower than the data) show that every value, times the
+ * largest sampling rate, fits 63 bits, the values are cast to BIGINT: the
+ * same sums, the same ranking. Without any sampled flow the product goes too.
  */
 async function rankingSum(runner: QueryRunner, p: Prepared, metric: SumMetric): Promise<string> {
   const d = runner.dialect;
@@ -79,18 +80,26 @@ async function rankingSum(runner: QueryRunner, p: Prepared, metric: SumMetric): 
   if (d.engine !== 'duckdb' || metric === 'flows') return exact;
   const raw = p.plan.table === RAW_TABLE;
   const rate = d.ident('samplingRate');
-  const stats = await runner.all(
-    `SELECT max(${d.ident(metric)}) AS v, ${raw ? `max(${rate})` : 'NULL'} AS r FROM ${p.from}`,
+  const rows = await runner.all(
+    `SELECT stats(${d.ident(metric)}) AS v, ${raw ? `stats(${rate})` : 'NULL'} AS r FROM ${p.from} LIMIT 1`,
     [
       { name: 'v', kind: 'text' },
       { name: 'r', kind: 'text' },
     ],
   );
-  const max = BigInt(String(stats[0]?.['v'] ?? 0));
-  const maxRate = stats[0]?.['r'] === undefined ? undefined : BigInt(String(stats[0]['r']));
-  if (max * (maxRate ?? 1n) >= INT64_LIMIT) return exact;
+  const max = statsMax(rows[0]?.['v']);
+  const rates = rows[0]?.['r'];
+  const sampled = typeof rates === 'string' && !/Has No Null: false/.test(rates);
+  const maxRate = sampled ? statsMax(rates) : 1n;
+  if (max === undefined || maxRate === undefined || max * maxRate >= INT64_LIMIT) return exact;
   const value = `CAST(${d.ident(metric)} AS BIGINT)`;
-  return `sum(${maxRate === undefined ? value : `${value} * ${d.coalesce(rate, '1')}`})`;
+  return `sum(${sampled ? `${value} * ${d.coalesce(rate, '1')}` : value})`;
+}
+
+/** The maximum in a DuckDB stats() text ("[Min: 1, Max: 42][Has Null: ...]"). */
+function statsMax(text: unknown): bigint | undefined {
+  const m = typeof text === 'string' ? /Max: (\d+)\]/.exec(text) : null;
+  return m ? BigInt(m[1]!) : undefined;
 }
 
 /**

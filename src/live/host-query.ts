@@ -58,12 +58,18 @@ export function queryHosts(
   const offset = Math.max(0, q.offset ?? 0);
   const limit = Math.min(MAX_LIMIT, Math.max(0, q.limit ?? DEFAULT_LIMIT));
   const sort = q.sort ?? 'bytes';
-  if (sort === 'rate') {
+  if (sort === 'rate' || sort === 'sent' || sort === 'received') {
     // Rates need every view; the other orders sort entries and build views for the page only.
-    const views = list.map(view).sort((a, b) => b.bpsIn + b.bpsOut - (a.bpsIn + a.bpsOut));
+    const rate =
+      sort === 'rate'
+        ? (v: HostView) => v.bpsIn + v.bpsOut
+        : sort === 'sent'
+          ? (v: HostView) => v.bpsOut
+          : (v: HostView) => v.bpsIn;
+    const views = list.map(view).sort((a, b) => rate(b) - rate(a));
     return { total: list.length, items: views.slice(offset, offset + limit) };
   }
-  const key: Record<Exclude<typeof sort, 'rate'>, (h: HostEntry) => number> = {
+  const key: Record<Exclude<typeof sort, 'rate' | 'sent' | 'received'>, (h: HostEntry) => number> = {
     bytes: (h) => h.bytesIn + h.bytesOut,
     flows: (h) => h.flows,
     lastSeen: (h) => h.lastSeenMs,

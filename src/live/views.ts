@@ -59,8 +59,8 @@ export interface HostView {
   lastSeenMs: number;
 }
 
-/** Sort orders of the host list (largest / newest first). */
-export type HostSort = 'bytes' | 'rate' | 'flows' | 'lastSeen' | 'firstSeen';
+/** Sort orders of the host list (largest / newest first); `sent`/`received`: by the rate out of / into the host. */
+export type HostSort = 'bytes' | 'rate' | 'sent' | 'received' | 'flows' | 'lastSeen' | 'firstSeen';
 
 /** A filter and page of hosts. */
 export interface HostQuery {

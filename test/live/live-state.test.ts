@@ -149,6 +149,17 @@ test('hosts: totals, rates, activity, local flag, sorting and search', () => {
       .map((h) => h.addr),
     ['10.0.0.1', '198.51.100.7'],
   );
+  // Top sources and destinations: by the rate out of and into each host.
+  const top2 = (sort: 'sent' | 'received') =>
+    live.hosts({ sort, limit: 2 }).items.map((h) => [h.addr, sort === 'sent' ? h.bpsOut : h.bpsIn]);
+  assert.deepEqual(top2('sent'), [
+    ['198.51.100.7', (5000 * 8) / 10],
+    ['10.0.0.1', (1000 * 8) / 10],
+  ]);
+  assert.deepEqual(top2('received'), [
+    ['10.0.0.1', (5000 * 8) / 10],
+    ['198.51.100.7', (1000 * 8) / 10],
+  ]);
   const s = live.snapshot();
   assert.deepEqual([s.activeHosts, s.clients.total, s.clients.online], [4, 2, 2]);
   clock.advance(61_000);

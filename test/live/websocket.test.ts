@@ -104,12 +104,20 @@ test('a client gets only the topics it subscribed to, every tick, until it unsub
     );
     assert.equal((topics['throughput'] as { bps: number }).bps, 4000 * 8);
 
-    ws.send(JSON.stringify({ unsubscribe: ['throughput'], subscribe: ['hosts'] }));
+    ws.send(JSON.stringify({ unsubscribe: ['throughput'], subscribe: ['hosts', 'top-sources'] }));
     await waitFor(messages, 'second subscribed', (m) => m['type'] === 'subscribed' && m !== sub);
     messages.length = 0;
     clock.advance(1000);
     const second = await waitFor(messages, 'the next update', (m) => m['type'] === 'update');
-    assert.deepEqual(Object.keys(second['topics'] as object).sort(), ['hosts', 'top-talkers']);
+    assert.deepEqual(Object.keys(second['topics'] as object).sort(), ['hosts', 'top-sources', 'top-talkers']);
+    const sources = (second['topics'] as Record<string, { addr: string; bpsOut: number }[]>)['top-sources']!;
+    assert.deepEqual(
+      sources.map((h) => [h.addr, h.bpsOut]),
+      [
+        ['10.0.0.9', (4000 * 8) / 2],
+        ['198.51.100.7', 0],
+      ],
+    );
 
     ws.send('{"subscribe":["nope"]}');
     const err = await waitFor(messages, 'an error', (m) => m['type'] === 'error');

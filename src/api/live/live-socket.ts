@@ -53,6 +53,9 @@ const TOPIC_BUILDERS: Record<LiveTopic, TopicBuilder> = {
   stats: (live, window, limit) => live.snapshot({ window, limit }),
   throughput: (live) => live.throughput(),
   'top-talkers': (live, w, l) => live.top('talkers', w, l),
+  // The hosts sending (receiving) the most now, over the rate window.
+  'top-sources': (live, _w, limit) => live.hosts({ sort: 'sent', active: true, limit }).items,
+  'top-destinations': (live, _w, limit) => live.hosts({ sort: 'received', active: true, limit }).items,
   'top-protocols': (live, w, l) => live.top('protocols', w, l),
   'top-applications': (live, w, l) => live.top('applications', w, l),
   'top-categories': (live, w, l) => live.top('categories', w, l),

@@ -10,6 +10,8 @@ export const LIVE_TOPICS = [
   'stats',
   'throughput',
   'top-talkers',
+  'top-sources',
+  'top-destinations',
   'top-protocols',
   'top-applications',
   'top-categories',

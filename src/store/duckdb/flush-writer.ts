@@ -21,6 +21,9 @@ export interface FlushWriter {
   close(): void;
 }
 
+/** Rows summed into the rollups at a time, unless one batch is larger (bounds the aggregator's hash tables to ~40-60 MB each). */
+const ROLLUP_GROUP_ROWS = 1 << 19;
+
 /** Columns only the wide table has: a chunk with a value in any of them goes there. */
 const WIDE_ONLY: readonly number[] = STORE_COLUMNS.flatMap((_, i) =>
   CORE_COLUMN_INDEXES.includes(i) ? [] : [i],
@@ -56,7 +59,17 @@ export async function createFlushWriter(c: DuckDBConnection): Promise<FlushWrite
           }
         }
       }
-      aggregator.aggregate(batches).forEach((s, i) => rollups[i]!.append(s));
+      // Summed a group of batches at a time: a flush the store fell behind on can hold
+      // millions of flows, and with nearly unique keys the hash tables grow with the rows.
+      // Rollup rows need not be unique (queries sum them), so groups may share keys.
+      for (let from = 0; from < batches.length;) {
+        let to = from;
+        let rows = batches[to++]!.rows;
+        while (to < batches.length && rows + batches[to]!.rows <= ROLLUP_GROUP_ROWS)
+          rows += batches[to++]!.rows;
+        aggregator.aggregate(batches.slice(from, to)).forEach((s, i) => rollups[i]!.append(s));
+        from = to;
+      }
       for (const a of all) a.flushSync();
       return anyWide;
     },

@@ -74,7 +74,7 @@ export interface QueryEngineDeps {
 const MAX_LIMIT = 1_000_000;
 
 /** Time-sorted pages up to this many rows (offset + limit) are looked for in windows first. */
-const MAX_WINDOWED_ROWS = 100_000;
+const MAX_WINDOWED_ROWS = 10_000;
 /** The first window is this fraction of the range... */
 const FIRST_WINDOW_DIVISOR = 64;
 /** ...and each next one this many times wider. */
@@ -131,8 +131,10 @@ export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
         // every column is read (bench/query: 1.25 M matches, 0.9 s of CPU).
         const { fromMs, toMs } = q.range;
         for (let span = (toMs - fromMs) / FIRST_WINDOW_DIVISOR; ; span *= WINDOW_GROWTH) {
-          if (span >= toMs - fromMs) return runner.all(page(p.where), RECORD_COLUMNS);
           const edge = Math.floor(dir === 'DESC' ? toMs - span : fromMs + span);
+          // A window no narrower than the range (whole milliseconds) is the range.
+          if (span >= toMs - fromMs || edge <= fromMs || edge >= toMs)
+            return runner.all(page(p.where), RECORD_COLUMNS);
           const inWindow = `${d.ident('time')} ${dir === 'DESC' ? '>=' : '<'} ${d.time(edge)}`;
           const rows = await runner.all(page(`${p.where} AND ${inWindow}`), RECORD_COLUMNS);
           if (rows.length === limit) return rows;

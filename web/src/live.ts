@@ -5,6 +5,8 @@ export type Topic =
   | 'stats'
   | 'throughput'
   | 'top-talkers'
+  | 'top-sources'
+  | 'top-destinations'
   | 'top-protocols'
   | 'top-applications'
   | 'top-categories'

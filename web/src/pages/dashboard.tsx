@@ -213,6 +213,26 @@ export function Dashboard(): ReactElement {
   const live = range === 'live';
   useEffect(() => setLiveSettings('5m', 8), []);
   const stats = useLive<Stats>('stats', live);
+  // Talkers: both ways (the top list), or the hosts sending / receiving the most.
+  const [side, setSide] = useState<'both' | 'src' | 'dst'>('both');
+  type HostRate = { addr: string; bpsIn: number; bpsOut: number; bytesIn: number; bytesOut: number };
+  const liveSources = useLive<HostRate[]>('top-sources', live && side === 'src');
+  const liveDestinations = useLive<HostRate[]>('top-destinations', live && side === 'dst');
+  const histSide = useApi<Page<Row>>(
+    'top-talkers',
+    { from: `-${range}`, limit: 8, direction: side === 'dst' ? 'dst' : 'src' },
+    { enabled: !live && side !== 'both' },
+  );
+  const liveSide = side === 'src' ? liveSources : liveDestinations;
+  const sideTop: TopEntry[] | undefined = live
+    ? liveSide?.map((h) => ({
+        key: h.addr,
+        bytes: side === 'src' ? h.bytesOut : h.bytesIn,
+        packets: 0,
+        flows: 0,
+        bps: side === 'src' ? h.bpsOut : h.bpsIn,
+      }))
+    : asTop(histSide.data?.items);
   const [points, setPoints] = useState<Map<number, number[]>>(new Map());
   useEffect(() => {
     if (!stats) return;
@@ -309,8 +329,26 @@ export function Dashboard(): ReactElement {
         </Card>
       </div>
       <div className="grid3">
-        <Card title="Top talkers" id="t-talkers">
-          <BarList label="Top talkers" items={topItems(top?.talkers, 'host', live, range)} />
+        <Card
+          title="Top talkers"
+          id="t-talkers"
+          actions={
+            <Segmented
+              label="Talkers by"
+              value={side}
+              options={[
+                { value: 'both', label: 'All' },
+                { value: 'src', label: 'Sources' },
+                { value: 'dst', label: 'Destinations' },
+              ]}
+              onChange={setSide}
+            />
+          }
+        >
+          <BarList
+            label={side === 'both' ? 'Top talkers' : side === 'src' ? 'Top sources' : 'Top destinations'}
+            items={topItems(side === 'both' ? top?.talkers : sideTop, 'host', live, range)}
+          />
         </Card>
         <Card title="Applications" id="t-apps">
           <BarList label="Top applications" items={topItems(top?.applications, 'app', live, range)} />

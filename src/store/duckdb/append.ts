@@ -91,7 +91,16 @@ interface InlineDict {
   words: Uint32Array;
   long: Uint8Array;
 }
-const inlineDicts = new WeakMap<readonly string[], InlineDict>();
+let inlineDicts = new WeakMap<readonly string[], InlineDict>();
+
+/**
+ * Forgets the encoded dictionaries. Call before each flush: a batch's
+ * dictionary array could be refilled once its batch is written (recycled
+ * buffers), and an encoding cached by identity would then be stale.
+ */
+export function forgetStringDictionaries(): void {
+  inlineDicts = new WeakMap();
+}
 const encoder = new TextEncoder();
 let stringScratch = new Uint32Array(2048 * STRING_T_WORDS);
 

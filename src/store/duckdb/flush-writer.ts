@@ -9,7 +9,7 @@ import type { ColumnarBatch } from '../columnar/batch.ts';
 import { STORE_COLUMNS } from '../columnar/layout.ts';
 import { createRollupAggregator } from '../columnar/rollup-aggregator.ts';
 import { CORE_COLUMN_INDEXES, ROLLUP_COLUMNS, ROLLUPS } from '../tables.ts';
-import { allNull, CHUNK_ROWS, createChunkAppender } from './append.ts';
+import { allNull, CHUNK_ROWS, createChunkAppender, forgetStringDictionaries } from './append.ts';
 import { RAW_CORE_TABLE, RAW_WIDE_TABLE } from './schema.ts';
 
 /** Appends flushes; the caller begins and commits the transaction. */
@@ -48,6 +48,7 @@ export async function createFlushWriter(c: DuckDBConnection): Promise<FlushWrite
   const aggregator = createRollupAggregator();
   return {
     write(batches) {
+      forgetStringDictionaries();
       let anyWide = false;
       for (const b of batches) {
         for (let off = 0; off < b.rows; off += CHUNK_ROWS) {

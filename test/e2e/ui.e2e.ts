@@ -166,6 +166,12 @@ describe('web UI', { skip: missing || false }, () => {
       await page.locator('section[aria-labelledby="tp"] .chart-legend').textContent(),
       'InOutTotal',
     );
+    // Top sources: the hosts sending the most now (the demo's servers abroad send most to its clients).
+    await page.getByRole('radio', { name: 'Sources' }).click();
+    await page.waitForFunction(`document.querySelectorAll('ol[aria-label="Top sources"] li').length >= 3`);
+    const firstSource = (await page.locator('ol[aria-label="Top sources"] li').first().textContent()) ?? '';
+    assert.match(firstSource, /\d+(\.\d+)? [kMGT]?bps$/);
+    metrics.dashboardTopSource = firstSource;
     await page.goto(`${flowlens.url}/?range=1h`);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.waitForFunction(

@@ -1,0 +1,115 @@
+/**
+ * `flowlens query top|flows|series` on an embedded store (contracts.md): a
+ * new process reads the store written by the DuckDB store, one JSON object
+ * per line, the same answers as the engine, exit 0; usage errors exit 2.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeClock } from '../../src/common/clock.ts';
+import { createSilentLogger } from '../../src/common/logger.ts';
+import { createBatchBuilder, createDuckDbStore } from '../../src/store/index.ts';
+import { DATASET, HOUR, NOW, referenceTop, T0, timeOf } from './dataset.ts';
+
+const BIN = new URL('../../bin/flowlens.js', import.meta.url).pathname;
+const DAY = 86_400_000;
+const FROM = new Date(T0).toISOString();
+const TO = new Date(T0 + 3 * HOUR).toISOString();
+
+let dir = '';
+let config = '';
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowlens-query-cli-'));
+  const store = createDuckDbStore({
+    config: {
+      dir: join(dir, 'data'),
+      flushIntervalMs: 1000,
+      flushRows: 1_000_000,
+      maxQueuedRows: 10_000_000,
+      retention: {
+        maxAgeMs: 3650 * DAY,
+        maxDiskBytes: 1 << 30,
+        maxAge1mMs: 3650 * DAY,
+        maxAge1hMs: 3650 * DAY,
+      },
+    },
+    clock: createFakeClock(NOW),
+    log: createSilentLogger(),
+  });
+  await store.start();
+  const b = createBatchBuilder(DATASET.length);
+  for (const r of DATASET) b.add(r, NOW);
+  store.write(b.take());
+  await store.stop();
+  config = join(dir, 'flowlens.yaml');
+  writeFileSync(
+    config,
+    'log:\n  level: silent\nstorage:\n  path: data\n  retention:\n    maxAge: 3650d\n    maxAge1m: 3650d\n    maxAge1h: 3650d\n',
+  );
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const query = (args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, 'query', ...args, '--config', config], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { status: r.status, stderr: r.stderr, lines };
+};
+
+test('query top: the top keys with bytes, packets and flows, sampling applied', () => {
+  const r = query(['top', 'srcAddr', '--limit', '3', '--from', FROM, '--to', TO]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.lines, referenceTop(DATASET, (f) => f.srcAddr).slice(0, 3));
+});
+
+test('query flows: the newest matching records, newest first', () => {
+  const r = query([
+    'flows',
+    '--filter',
+    'dport 443 and proto tcp',
+    '--limit',
+    '5',
+    '--from',
+    FROM,
+    '--to',
+    TO,
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const expected = DATASET.filter((f) => f.dstPort === 443 && f.proto === 6)
+    .sort((a, b) => timeOf(b) - timeOf(a))
+    .slice(0, 5);
+  assert.deepEqual(r.lines, expected);
+});
+
+test('query series: one line per bucket of the range, zeros included', () => {
+  const r = query(['series', '--step', '1h', '--from', FROM, '--to', new Date(T0 + 4 * HOUR).toISOString()]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(
+    r.lines.map((l) => l['time']),
+    [0, 1, 2, 3].map((h) => new Date(T0 + h * HOUR).toISOString()),
+  );
+  assert.equal(
+    r.lines.reduce((n, l) => n + Number(l['flows']), 0),
+    DATASET.length,
+  );
+  assert.equal(r.lines[3]?.['flows'], 0);
+});
+
+test('query with a bad filter or dimension is a usage error (exit 2, reason on stderr)', () => {
+  const bad = query(['top', 'nosuchfield', '--from', FROM, '--to', TO]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown dimension "nosuchfield"/);
+  const filter = query(['flows', '--filter', 'dport and', '--from', FROM, '--to', TO]);
+  assert.equal(filter.status, 2);
+  assert.match(filter.stderr, /--filter/);
+});

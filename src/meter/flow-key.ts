@@ -5,6 +5,7 @@
  * spaces stay apart). Built into reused scratch fields, no allocation.
  */
 import {
+  shardHash,
   TUNNEL_GENEVE,
   TUNNEL_GTP_C,
   TUNNEL_VXLAN,
@@ -80,4 +81,11 @@ export function keyMatches(c: FlowColumns, s: number, k: FlowKey): boolean {
     ca[o + 6] === ka[6] &&
     ca[o + 7] === ka[7]
   );
+}
+
+/** The flow's `shardHash` (decode/packet/shard-hash.ts) from its key. */
+export function keyShardHash(k: FlowKey): number {
+  const a = k.addr;
+  const addrXor = a[0]! ^ a[1]! ^ a[2]! ^ a[3]! ^ a[4]! ^ a[5]! ^ a[6]! ^ a[7]!;
+  return shardHash(k.meta & 0xff, addrXor >>> 0, (k.ports >>> 16) ^ (k.ports & 0xffff));
 }

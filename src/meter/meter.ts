@@ -4,14 +4,14 @@
  * packets' own (files), or the injected clock's between packets (live).
  */
 import type { Clock, Timer } from '../common/clock.ts';
-import { createPacketDecoder, type PacketStatus } from '../decode/packet/index.ts';
+import { createPacketDecoder, quickShardHash, type PacketStatus } from '../decode/packet/index.ts';
 import type { CapturedPacket } from '../ingest/file/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { DEFAULT_FLOW_METER_CONFIG, type FlowMeterConfig } from './config.ts';
 import { FLAG_CLOSED } from './flow-columns.ts';
 import { buildFlowRecord } from './flow-export.ts';
 import { createFlowJsonFormatter, type JsonOut } from './flow-json.ts';
-import { buildFlowKey, createFlowKey } from './flow-key.ts';
+import { buildFlowKey, createFlowKey, keyShardHash } from './flow-key.ts';
 import { createFlowTable } from './flow-table.ts';
 import { countPacket, initFlow, restartCounters } from './flow-update.ts';
 import { createFragmentMap } from './fragment-map.ts';
@@ -21,8 +21,10 @@ import { createAppLabeler } from './app-labels.ts';
 import { NO_PAYLOAD_INSPECTOR, type PayloadInspector } from './payload-inspector.ts';
 import { createSnooper, type SnoopListener } from './snoop-emitter.ts';
 
-/** Shards split the key hash's high 16 bits. */
+/** Shards split the shard hash's high 16 bits. */
 const HASH_RANGE = 0x10000;
+/** tcpdump.org/linktypes.html */
+const LINKTYPE_ETHERNET = 1;
 
 /** Problems counted by kind (never fatal). */
 export type MeterErrorKind = Exclude<PacketStatus, 'ok' | 'non_ip' | 'fragment'> | 'orphan_fragment';
@@ -217,16 +219,12 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     if ((c.state[s]! & FLAG_CLOSED) === 0 || v.proto !== 6 || (v.tcpFlags & 0x12) !== 0x02) return false;
     return c.nextSeq[s * 2 + direction(s)] !== (v.seq + 1) >>> 0;
   };
-  /**
-   * Builds the packet's key; false when its flow belongs to another shard.
-   * The shard comes from the hash's high bits: the table indexes by the low
-   * ones, which would otherwise be the same for every flow of a shard.
-   */
+  /** True when a flow of shard hash `h` is this shard's (by the high 16 bits). */
+  const inShard = (h: number): boolean => h >>> 16 >= shardLo && h >>> 16 < shardHi;
+  /** Builds the packet's key; false when its flow belongs to another shard. */
   const keyMine = (): boolean => {
     buildFlowKey(v, key);
-    if (!sharded) return true;
-    const h = key.hash >>> 16;
-    return h >= shardLo && h < shardHi;
+    return !sharded || inShard(keyShardHash(key));
   };
   /** Meters the decoded packet; its key is built (`keyMine`). */
   const meter = (tsMs: number): void => {
@@ -277,9 +275,16 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       now = tsMs;
       if (now >= nextDue) expire(now);
     }
+    // Sharded: the commonest frames tell their flow's shard before decoding; another shard's are skipped.
+    let quick = -1;
+    if (sharded && linkType === LINKTYPE_ETHERNET) {
+      quick = quickShardHash(data, start, end);
+      if (quick >= 0 && !inShard(quick)) return;
+    }
     const status = decoder.decode(linkType, data, start, end);
     if (status === 'ok') {
-      if (!keyMine()) return;
+      if (quick >= 0) buildFlowKey(v, key);
+      else if (!keyMine()) return;
       if (!v.fragOuter || !v.firstFragment) meter(tsMs);
       else {
         outer.hold(v.fragHash, linkType, data.subarray(start, end), v.fragBytes, v.fragEnd, v.fragMore);
@@ -293,8 +298,11 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       // It decodes to a flow of this shard: only this shard held the first fragment.
       if (first && decoder.decode(first.linkType, first.frame) === 'ok' && keyMine()) meter(tsMs);
       else st.fragments++;
-    } else if (status === 'non_ip') st.nonIp++;
-    else errors[status]++;
+    } else if (!sharded || quick >= 0 || shardLo === 0) {
+      // Each packet is counted by one shard: its flow's (quick hash), else the first shard.
+      if (status === 'non_ip') st.nonIp++;
+      else errors[status]++;
+    }
   };
   return {
     start() {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { runMeter, type MeterSummary } from '../../src/app/commands/meter.ts';
+import { readPackets } from '../../src/ingest/file/index.ts';
 import { writeSyntheticPcap } from '../../bench/meter/synthetic-pcap.ts';
 import { sharedCapture } from '../support/system-tool.ts';
 
@@ -162,6 +163,30 @@ test('an unreadable or corrupt file is a usage error on threads too', async () =
     await writeFile(path, bad);
     await assert.rejects(meter([path], 2), { code: 'FLOWLENS_ERR_USAGE', message: /corrupt pcap record/ });
     await assert.rejects(meter([join(dir, 'missing.pcap')], 2), { code: 'FLOWLENS_ERR_USAGE' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('cut frames: every error and non-IP frame is counted once on any number of threads', async () => {
+  // Prefixes of every Ethernet frame of a few captures: cut in the VLAN tag, IP header, ports, TCP header.
+  const frames: Uint8Array[] = [];
+  for (const rel of ['tunnels/vlan-collisions.pcap', 'mixed_voip_retrans/teams.pcap', 'dhcp/gnutella.pcap'])
+    for await (const p of readPackets(sharedCapture(rel)))
+      if (p.linkType === 1)
+        for (const n of [12, 16, 20, 30, 34, 37, 38, 45, 54, p.data.length])
+          if (n <= p.data.length) frames.push(p.data.subarray(0, n));
+  const dir = await mkdtemp(join(tmpdir(), 'flowlens-shards-'));
+  try {
+    const path = join(dir, 'cut.pcap');
+    await writeFile(path, pcapOf(frames));
+    const one = await meter([path], 1);
+    assert.ok((one.summary.errors.truncated ?? 0) > 1000, JSON.stringify(one.summary));
+    for (const threads of [2, 3]) {
+      const many = await meter([path], threads);
+      assert.deepEqual(many.summary, one.summary);
+      assert.deepEqual([...many.lines].sort(), [...one.lines].sort());
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

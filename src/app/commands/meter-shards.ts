@@ -149,18 +149,21 @@ export async function meterFileSharded(
 
 /**
  * Statistics of the whole file from its shards'. Every shard sees every
- * packet: packet, non-IP and decode-error counts are any one shard's; flows
- * and fragments add up; orphan fragments as MeterStats.fragmentLookups says.
+ * packet: the packet count is any one shard's; a packet that does not
+ * decode is counted by one shard only, so non-IP and error counts add up,
+ * as do flows and fragments; orphan fragments as MeterStats.fragmentLookups
+ * says.
  */
 export function mergeShardStats(shards: readonly MeterStats[]): MeterStats {
   const first = shards[0]!;
   const sum = (f: (s: MeterStats) => number): number => shards.reduce((n, s) => n + f(s), 0);
-  const errors: Record<MeterErrorKind, number> = { ...first.errors };
+  const errors = {} as Record<MeterErrorKind, number>;
+  for (const k of Object.keys(first.errors) as MeterErrorKind[]) errors[k] = sum((s) => s.errors[k]);
   errors.orphan_fragment = sum((s) => s.errors.orphan_fragment) - (shards.length - 1) * first.fragmentLookups;
   return {
     packets: first.packets,
     metered: sum((s) => s.metered),
-    nonIp: first.nonIp,
+    nonIp: sum((s) => s.nonIp),
     fragments: sum((s) => s.fragments),
     fragmentLookups: first.fragmentLookups,
     flowsCreated: sum((s) => s.flowsCreated),

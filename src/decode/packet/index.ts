@@ -17,5 +17,7 @@ export {
   type PacketStatus,
   type TunnelType,
 } from './packet-view.ts';
+/** The direction-free flow hash that splits flows between threads, from a key or from raw bytes. */
+export { shardHash, quickShardHash } from './shard-hash.ts';
 /** Hash helpers the flow table shares with the fragment hash. */
 export { mix32, fmix32, u16, u32 } from './bytes.ts';

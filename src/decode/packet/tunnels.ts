@@ -118,6 +118,22 @@ function enter(c: Cursor, type: number, id: number, at: number, step: number): n
   return step;
 }
 
+/** True when UDP port `p` is one `decodeUdpTunnel` looks behind (the payload may be a tunnel). */
+export function isTunnelPort(p: number): boolean {
+  return (
+    p === PORT_VXLAN ||
+    p === PORT_VXLAN_LINUX ||
+    p === PORT_GTP_U ||
+    p === PORT_GTP_V0 ||
+    p === PORT_GENEVE ||
+    p === PORT_GTP_C ||
+    p === PORT_VXLAN_GPE ||
+    p === PORT_TEREDO ||
+    p === PORT_MPLS_UDP ||
+    p === PORT_AYIYA
+  );
+}
+
 /** The UDP payload at `c.off` when a tunnel port is used; otherwise the packet is done. */
 export function decodeUdpTunnel(c: Cursor): number {
   const sp = c.v.srcPort;

@@ -1,0 +1,55 @@
+/**
+ * A hash of a packet's flow for splitting flows between threads, the same
+ * for both directions: from the flow key's fields (`shardHash`, after
+ * decoding), or read straight from the bytes for the commonest frames
+ * (`quickShardHash`) so that a thread can skip decoding the packets of
+ * other threads' flows. For any packet both give the same value.
+ */
+import { fmix32, mix32, u16, u32 } from './bytes.ts';
+import { isTunnelPort } from './tunnels.ts';
+
+const ETHERNET_HEADER_BYTES = 14;
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_VLAN = 0x8100;
+const VLAN_TAG_BYTES = 4;
+const IPV4_MIN_HEADER_BYTES = 20;
+/** IPv4 flags and fragment offset: MF and the offset (RFC 791 §3.1). */
+const IPV4_FRAGMENT_MASK = 0x3fff;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+
+/**
+ * The shard hash of a flow: `addrXor` is the XOR of every address word of
+ * both endpoints, `portXor` the XOR of both ports (0 for ICMP), so both
+ * directions give the same value without ordering the endpoints.
+ */
+export function shardHash(proto: number, addrXor: number, portXor: number): number {
+  return fmix32(mix32(mix32(proto, addrXor), portXor));
+}
+
+/**
+ * `shardHash` of an Ethernet frame (`b[start..end)`) with at most one
+ * 802.1Q tag carrying an unfragmented IPv4 packet with TCP, or UDP on ports
+ * no tunnel uses: the packets the decoder takes straight to that 5-tuple.
+ * -1 for any other frame, to be decoded first.
+ */
+export function quickShardHash(b: Uint8Array, start: number, end: number): number {
+  let o = start + ETHERNET_HEADER_BYTES;
+  if (o + VLAN_TAG_BYTES > end) return -1;
+  let type = u16(b, o - 2);
+  if (type === ETHERTYPE_VLAN) {
+    o += VLAN_TAG_BYTES;
+    type = u16(b, o - 2);
+  }
+  if (type !== ETHERTYPE_IPV4 || o + IPV4_MIN_HEADER_BYTES > end) return -1;
+  const first = b[o]!;
+  const ihl = (first & 0x0f) * 4;
+  if (first >> 4 !== 4 || ihl < IPV4_MIN_HEADER_BYTES || o + ihl + 4 > end) return -1;
+  if ((u16(b, o + 6) & IPV4_FRAGMENT_MASK) !== 0) return -1;
+  const proto = b[o + 9]!;
+  if (proto !== PROTO_TCP && proto !== PROTO_UDP) return -1;
+  const sp = u16(b, o + ihl);
+  const dp = u16(b, o + ihl + 2);
+  if (proto === PROTO_UDP && (isTunnelPort(sp) || isTunnelPort(dp))) return -1;
+  return shardHash(proto, (u32(b, o + 12) ^ u32(b, o + 16)) >>> 0, sp ^ dp);
+}

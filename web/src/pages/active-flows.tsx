@@ -1,9 +1,9 @@
 /** Active flows, live: sort, filter and page while the list updates every second. */
-import { useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { Link } from '../components/link.tsx';
 import { Card, PageHead, Skeleton } from '../components/ui.tsx';
 import { fmtBytes, fmtCount, fmtTime, protoName } from '../format.ts';
-import { useLive } from '../live.ts';
+import { setLiveSettings, useLive } from '../live.ts';
 
 type ActiveFlow = Record<string, string | number | undefined>;
 const PAGE = 25;
@@ -19,7 +19,11 @@ const COLS = [
   ['lastSeenMs', 'Last seen'],
 ] as const;
 
+/** Flows the live topic sends (the server's most per list): the largest. */
+const LIVE_FLOWS = 100;
+
 export function ActiveFlows(): ReactElement {
+  useEffect(() => setLiveSettings('5m', LIVE_FLOWS), []);
   const live = useLive<{ total: number; activeEstimate: number; items: ActiveFlow[] }>('flows');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<string>('bytes');

@@ -1,5 +1,5 @@
 /** Active hosts (live, sorted, filtered, paged) and a host's own page. */
-import { useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type uPlot from 'uplot';
 import type { FlowRow, Page, Series } from '../api.ts';
 import { Link } from '../components/link.tsx';
@@ -7,45 +7,75 @@ import { TimeChart } from '../components/time-chart.tsx';
 import { BarList, Card, PageHead, Skeleton, Stat } from '../components/ui.tsx';
 import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtTime, protoName } from '../format.ts';
 import { useApi } from '../hooks.ts';
-import { useLive } from '../live.ts';
+import { setLiveSettings, useLive } from '../live.ts';
 import { HostDeviceCard } from './devices-host-card.tsx';
 
-type HostView = Record<string, unknown> & {
-  addr?: string;
-  host?: string;
-  bps?: number;
-  bytes?: number;
-  lastSeenMs?: number;
-  firstSeenMs?: number;
-};
-
-const PAGE = 25;
-
-function addrOf(h: HostView): string {
-  return String(h.addr ?? h.host ?? h.ip ?? '');
+/** A host of the live `hosts` topic (src/live HostView). */
+interface LiveHost {
+  addr: string;
+  name?: string;
+  local: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  flows: number;
+  bpsIn: number;
+  bpsOut: number;
+  lastSeenMs: number;
 }
 
+const PAGE = 25;
+/** Hosts the live topic sends (the server's most per list): the busiest by current rate. */
+const LIVE_HOSTS = 100;
+
+type HostSortKey = 'addr' | 'rate' | 'in' | 'out' | 'bytes' | 'flows' | 'lastSeenMs';
+const HOST_SORTS: Record<Exclude<HostSortKey, 'addr'>, (h: LiveHost) => number> = {
+  rate: (h) => h.bpsIn + h.bpsOut,
+  in: (h) => h.bpsIn,
+  out: (h) => h.bpsOut,
+  bytes: (h) => h.bytesIn + h.bytesOut,
+  flows: (h) => h.flows,
+  lastSeenMs: (h) => h.lastSeenMs,
+};
+
 export function Hosts(): ReactElement {
-  const live = useLive<{ total: number; items: HostView[] }>('hosts');
+  useEffect(() => setLiveSettings('5m', LIVE_HOSTS), []);
+  const live = useLive<{ total: number; items: LiveHost[] }>('hosts');
   const [q, setQ] = useState('');
-  const [sortKey, setSortKey] = useState<'bps' | 'addr' | 'lastSeenMs'>('bps');
+  const [sortKey, setSortKey] = useState<HostSortKey>('rate');
   const [page, setPage] = useState(0);
   const rows = useMemo(() => {
+    const needle = q.toLowerCase();
     const items = (live?.items ?? []).filter(
-      (h) => !q || JSON.stringify(h).toLowerCase().includes(q.toLowerCase()),
+      (h) => !needle || h.addr.includes(needle) || (h.name?.toLowerCase().includes(needle) ?? false),
     );
     return items.sort((a, b) =>
       sortKey === 'addr'
-        ? addrOf(a).localeCompare(addrOf(b), undefined, { numeric: true })
-        : Number(b[sortKey] ?? 0) - Number(a[sortKey] ?? 0),
+        ? a.addr.localeCompare(b.addr, undefined, { numeric: true })
+        : HOST_SORTS[sortKey](b) - HOST_SORTS[sortKey](a),
     );
   }, [live, q, sortKey]);
   const shown = rows.slice(page * PAGE, page * PAGE + PAGE);
+  const th = (key: HostSortKey, label: string, right = true): ReactElement => (
+    <th
+      scope="col"
+      className={right ? 'r' : ''}
+      aria-sort={sortKey === key ? (key === 'addr' ? 'ascending' : 'descending') : undefined}
+    >
+      <button type="button" className="th-btn" onClick={() => setSortKey(key)}>
+        {label}
+        {sortKey === key ? (key === 'addr' ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>
+  );
   return (
     <>
       <PageHead
         title="Active hosts"
-        sub={live ? `${fmtCount(live.total)} active now, updated every second` : 'Connecting…'}
+        sub={
+          live
+            ? `${fmtCount(live.total)} active now; the ${fmtCount(live.items.length)} busiest, updated every second`
+            : 'Connecting…'
+        }
       >
         <input
           className="search"
@@ -66,49 +96,38 @@ export function Hosts(): ReactElement {
             <table className="table" data-testid="hosts-table">
               <thead>
                 <tr>
-                  <th scope="col">
-                    <button type="button" className="th-btn" onClick={() => setSortKey('addr')}>
-                      Host{sortKey === 'addr' ? ' ▲' : ''}
-                    </button>
-                  </th>
-                  <th scope="col">Name / vendor</th>
-                  <th scope="col">Country</th>
-                  <th scope="col" className="r">
-                    <button type="button" className="th-btn" onClick={() => setSortKey('bps')}>
-                      Rate{sortKey === 'bps' ? ' ▼' : ''}
-                    </button>
-                  </th>
-                  <th scope="col" className="r">
-                    <button type="button" className="th-btn" onClick={() => setSortKey('lastSeenMs')}>
-                      Last seen{sortKey === 'lastSeenMs' ? ' ▼' : ''}
-                    </button>
-                  </th>
+                  {th('addr', 'Host', false)}
+                  <th scope="col">Name</th>
+                  <th scope="col">Network</th>
+                  {th('in', 'In')}
+                  {th('out', 'Out')}
+                  {th('rate', 'Total')}
+                  {th('bytes', 'Bytes')}
+                  {th('flows', 'Flows')}
+                  {th('lastSeenMs', 'Last seen')}
                 </tr>
               </thead>
               <tbody>
                 {shown.map((h) => (
-                  <tr key={addrOf(h)}>
+                  <tr key={h.addr}>
                     <td>
-                      <Link to={`/hosts/${encodeURIComponent(addrOf(h))}`} className="mono">
-                        {addrOf(h)}
+                      <Link to={`/hosts/${encodeURIComponent(h.addr)}`} className="mono">
+                        {h.addr}
                       </Link>
                     </td>
-                    <td>
-                      {String(h.name ?? h.hostName ?? h.vendor ?? '') || <span className="muted">–</span>}
-                    </td>
-                    <td>
-                      {h.country ? (
-                        `${flag(String(h.country))} ${String(h.country)}`
-                      ) : (
-                        <span className="muted">{h.local ? 'local' : '–'}</span>
-                      )}
-                    </td>
-                    <td className="r num">{fmtBps(Number(h.bps ?? 0))}</td>
-                    <td className="r num">{fmtTime(Number(h.lastSeenMs ?? 0))}</td>
+                    <td>{h.name ?? <span className="muted">–</span>}</td>
+                    <td>{h.local ? 'local' : <span className="muted">remote</span>}</td>
+                    <td className="r num">{fmtBps(h.bpsIn)}</td>
+                    <td className="r num">{fmtBps(h.bpsOut)}</td>
+                    <td className="r num">{fmtBps(h.bpsIn + h.bpsOut)}</td>
+                    <td className="r num">{fmtBytes(h.bytesIn + h.bytesOut)}</td>
+                    <td className="r num">{fmtCount(h.flows)}</td>
+                    <td className="r num">{fmtTime(h.lastSeenMs)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            {rows.length === 0 && <p className="empty">No active host matches.</p>}
           </div>
         )}
         <nav className="pager" aria-label="Pages">

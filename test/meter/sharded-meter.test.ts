@@ -26,6 +26,9 @@ const CAPTURES = [
   'mixed_voip_retrans/teams.pcap',
   'mixed_voip_retrans/wireshark-retrans.pcap',
   'dhcp/gnutella.pcap',
+  'mixed_voip_retrans/iphone.pcap',
+  'tunnels/vlan-ipv6.pcap',
+  'tunnels/4in6.pcap',
 ];
 
 interface Run {

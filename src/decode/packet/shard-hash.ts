@@ -10,6 +10,8 @@ import { isTunnelPort } from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
 const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const IPV6_HEADER_BYTES = 40;
 const ETHERTYPE_VLAN = 0x8100;
 const VLAN_TAG_BYTES = 4;
 const IPV4_MIN_HEADER_BYTES = 20;
@@ -29,8 +31,9 @@ export function shardHash(proto: number, addrXor: number, portXor: number): numb
 
 /**
  * `shardHash` of an Ethernet frame (`b[start..end)`) with at most one
- * 802.1Q tag carrying an unfragmented IPv4 packet with TCP, or UDP on ports
- * no tunnel uses: the packets the decoder takes straight to that 5-tuple.
+ * 802.1Q tag carrying an unfragmented IPv4 packet, or an IPv6 packet without
+ * extension headers, with TCP, or UDP on ports no tunnel uses: the packets
+ * the decoder takes straight to that 5-tuple.
  * -1 for any other frame, to be decoded first.
  */
 export function quickShardHash(b: Uint8Array, start: number, end: number): number {
@@ -41,6 +44,7 @@ export function quickShardHash(b: Uint8Array, start: number, end: number): numbe
     o += VLAN_TAG_BYTES;
     type = u16(b, o - 2);
   }
+  if (type === ETHERTYPE_IPV6) return quickIpv6(b, o, end);
   if (type !== ETHERTYPE_IPV4 || o + IPV4_MIN_HEADER_BYTES > end) return -1;
   const first = b[o]!;
   const ihl = (first & 0x0f) * 4;
@@ -52,4 +56,17 @@ export function quickShardHash(b: Uint8Array, start: number, end: number): numbe
   const dp = u16(b, o + ihl + 2);
   if (proto === PROTO_UDP && (isTunnelPort(sp) || isTunnelPort(dp))) return -1;
   return shardHash(proto, (u32(b, o + 12) ^ u32(b, o + 16)) >>> 0, sp ^ dp);
+}
+
+/** The IPv6 case: TCP or UDP right after the fixed header (no extension headers). */
+function quickIpv6(b: Uint8Array, o: number, end: number): number {
+  if (o + IPV6_HEADER_BYTES + 4 > end || b[o]! >> 4 !== 6) return -1;
+  const proto = b[o + 6]!;
+  if (proto !== PROTO_TCP && proto !== PROTO_UDP) return -1;
+  const sp = u16(b, o + IPV6_HEADER_BYTES);
+  const dp = u16(b, o + IPV6_HEADER_BYTES + 2);
+  if (proto === PROTO_UDP && (isTunnelPort(sp) || isTunnelPort(dp))) return -1;
+  let addrXor = 0;
+  for (let i = 8; i < IPV6_HEADER_BYTES; i += 4) addrXor ^= u32(b, o + i);
+  return shardHash(proto, addrXor >>> 0, sp ^ dp);
 }

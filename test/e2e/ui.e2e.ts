@@ -202,6 +202,29 @@ describe('web UI', { skip: missing || false }, () => {
     await page.close();
   });
 
+  test('the live tables: busiest hosts with their rates, largest active flows, a page at a time', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/hosts`);
+    const rows = page.locator('[data-testid="hosts-table"] tbody tr');
+    // A full first page (25 of the 100 busiest), the busiest moving traffic now.
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="hosts-table"] tbody tr').length === 25`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const top = await rows.first().locator('td').allTextContents();
+    assert.match(top[5] ?? '', /^[\d.]+ [kMGT]?bps$/);
+    assert.notEqual(top[5], '0 bps');
+    metrics.hostsTopRow = top;
+    await page.goto(`${flowlens.url}/flows`);
+    await page.waitForFunction(`document.querySelectorAll('table tbody tr').length === 25`, undefined, {
+      timeout: 30_000,
+    });
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await page.locator('table tbody tr').count(), 25);
+    await page.close();
+  });
+
   test('the explorer filters', async () => {
     const page = await ctx.newPage();
     await page.goto(`${flowlens.url}/explorer?range=1h`);

@@ -213,8 +213,9 @@ describe('web UI', { skip: missing || false }, () => {
       { timeout: 30_000 },
     );
     const top = await rows.first().locator('td').allTextContents();
-    assert.match(top[5] ?? '', /^[\d.]+ [kMGT]?bps$/);
-    assert.notEqual(top[5], '0 bps');
+    // Host, name, network, then the total rate.
+    assert.match(top[3] ?? '', /^[\d.]+ [kMGT]?bps$/);
+    assert.notEqual(top[3], '0 bps');
     metrics.hostsTopRow = top;
     await page.goto(`${flowlens.url}/flows`);
     await page.waitForFunction(`document.querySelectorAll('table tbody tr').length === 25`, undefined, {

@@ -97,11 +97,15 @@ export function Hosts(): ReactElement {
               <thead>
                 <tr>
                   {th('addr', 'Host', false)}
-                  <th scope="col">Name</th>
-                  <th scope="col">Network</th>
+                  <th scope="col" className="hide-phone">
+                    Name
+                  </th>
+                  <th scope="col" className="hide-phone">
+                    Network
+                  </th>
+                  {th('rate', 'Total')}
                   {th('in', 'In')}
                   {th('out', 'Out')}
-                  {th('rate', 'Total')}
                   {th('bytes', 'Bytes')}
                   {th('flows', 'Flows')}
                   {th('lastSeenMs', 'Last seen')}
@@ -115,11 +119,13 @@ export function Hosts(): ReactElement {
                         {h.addr}
                       </Link>
                     </td>
-                    <td>{h.name ?? <span className="muted">–</span>}</td>
-                    <td>{h.local ? 'local' : <span className="muted">remote</span>}</td>
+                    <td className="hide-phone">{h.name ?? <span className="muted">–</span>}</td>
+                    <td className="hide-phone">
+                      {h.local ? 'local' : <span className="muted">remote</span>}
+                    </td>
+                    <td className="r num">{fmtBps(h.bpsIn + h.bpsOut)}</td>
                     <td className="r num">{fmtBps(h.bpsIn)}</td>
                     <td className="r num">{fmtBps(h.bpsOut)}</td>
-                    <td className="r num">{fmtBps(h.bpsIn + h.bpsOut)}</td>
                     <td className="r num">{fmtBytes(h.bytesIn + h.bytesOut)}</td>
                     <td className="r num">{fmtCount(h.flows)}</td>
                     <td className="r num">{fmtTime(h.lastSeenMs)}</td>

@@ -19,6 +19,8 @@ const COLS = [
   ['lastSeenMs', 'Last seen'],
 ] as const;
 
+/** Columns left out at phone width (addresses, application and bytes stay). */
+const PHONE_HIDDEN = new Set(['srcPort', 'dstPort', 'proto', 'packets', 'lastSeenMs']);
 /** Flows the live topic sends (the server's most per list): the largest. */
 const LIVE_FLOWS = 100;
 
@@ -78,7 +80,7 @@ export function ActiveFlows(): ReactElement {
                     <th
                       key={k}
                       scope="col"
-                      className={k === 'bytes' || k === 'packets' ? 'r' : ''}
+                      className={`${k === 'bytes' || k === 'packets' ? 'r' : ''} ${PHONE_HIDDEN.has(k) ? 'hide-phone' : ''}`}
                       aria-sort={sort === k ? (asc ? 'ascending' : 'descending') : undefined}
                     >
                       <button
@@ -107,18 +109,18 @@ export function ActiveFlows(): ReactElement {
                         {f.srcAddr}
                       </Link>
                     </td>
-                    <td className="num">{f.srcPort ?? '–'}</td>
+                    <td className="num hide-phone">{f.srcPort ?? '–'}</td>
                     <td>
                       <Link to={`/hosts/${encodeURIComponent(String(f.dstAddr))}`} className="mono">
                         {f.dstAddr}
                       </Link>
                     </td>
-                    <td className="num">{f.dstPort ?? '–'}</td>
-                    <td>{protoName(f.proto)}</td>
+                    <td className="num hide-phone">{f.dstPort ?? '–'}</td>
+                    <td className="hide-phone">{protoName(f.proto)}</td>
                     <td>{f.appProto ?? '–'}</td>
                     <td className="r num">{fmtBytes(Number(f.bytes ?? 0))}</td>
-                    <td className="r num">{fmtCount(Number(f.packets ?? 0))}</td>
-                    <td className="r num">{fmtTime(Number(f.lastSeenMs ?? f.end ?? 0))}</td>
+                    <td className="r num hide-phone">{fmtCount(Number(f.packets ?? 0))}</td>
+                    <td className="r num hide-phone">{fmtTime(Number(f.lastSeenMs ?? f.end ?? 0))}</td>
                   </tr>
                 ))}
               </tbody>

@@ -60,6 +60,9 @@ describe('history routes', () => {
     assert.equal(talkers.total, ref.length);
     assert.equal(talkers.truncated, false);
     assert.deepEqual(talkers.items, ref.slice(1, 4));
+    const ports = await get<Page>(`/api/v1/top?${R}&dimension=dstPort&metric=bytes&limit=5`);
+    assert.deepEqual(ports.items, referenceTop(DATASET, (r) => r.dstPort).slice(0, 5));
+    assert.ok(ports.items.length > 1);
     const protos = await get<Page>(`/api/v1/protocols?${R}&by=proto`);
     assert.deepEqual(
       protos.items,

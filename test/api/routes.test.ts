@@ -162,6 +162,13 @@ const CASES: Case[] = [
     '/api/v1/top-talkers?direction=up',
     'direction',
   ),
+  get(
+    '/api/v1/top',
+    'viewer',
+    `/api/v1/top?${R}&dimension=dstPort`,
+    '/api/v1/top?dimension=nope',
+    'dimension',
+  ),
   get('/api/v1/protocols', 'viewer', `/api/v1/protocols?${R}`, '/api/v1/protocols?by=port', 'by'),
   get('/api/v1/hosts', 'viewer', `/api/v1/hosts?${R}`, '/api/v1/hosts?from=bogus', 'from'),
   get('/api/v1/interfaces', 'viewer', `/api/v1/interfaces?${R}`, '/api/v1/interfaces?to=bogus', 'to'),

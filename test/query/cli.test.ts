@@ -5,13 +5,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import { createBatchBuilder, createDuckDbStore } from '../../src/store/index.ts';
+import { spawnTracked } from '../support/child-process.ts';
+import { pollUntil } from '../support/poll-until.ts';
 import { DATASET, HOUR, NOW, referenceTop, T0, timeOf } from './dataset.ts';
 
 const BIN = new URL('../../bin/flowlens.js', import.meta.url).pathname;
@@ -53,12 +56,16 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const query = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, 'query', ...args, '--config', config], {
+const query = (args: string[], cfg = config) => {
+  const r = spawnSync(process.execPath, [BIN, 'query', ...args, '--config', cfg], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 60_000,
   });
+  return parsed(r);
+};
+
+const parsed = (r: { status: number | null; stdout: string; stderr: string }) => {
   const lines = r.stdout
     .split('\n')
     .filter((l) => l !== '')
@@ -112,4 +119,77 @@ test('query with a bad filter or dimension is a usage error (exit 2, reason on s
   const filter = query(['flows', '--filter', 'dport and', '--from', FROM, '--to', TO]);
   assert.equal(filter.status, 2);
   assert.match(filter.stderr, /--filter/);
+});
+
+/** Runs `flowlens query` without blocking this process (the server it asks may be a child of ours). */
+function queryAsync(args: string[], cfg: string, env: NodeJS.ProcessEnv) {
+  return new Promise<ReturnType<typeof parsed>>((resolve) => {
+    const c = spawn(process.execPath, [BIN, 'query', ...args, '--config', cfg], { cwd: dir, env });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    c.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    c.on('close', (status) => resolve(parsed({ status, stdout, stderr })));
+  });
+}
+
+async function freeTcpPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+test('with a running server holding the store, query asks its API: same answers; without a key it says how', async () => {
+  const port = await freeTcpPort();
+  const token = 'cli-remote-test-token-0123456789abcdef';
+  const served = join(dir, 'served.yaml');
+  writeFileSync(
+    served,
+    `http:\n  listen: "127.0.0.1:${port}"\ncollector:\n  netflow: { listen: "" }\n  ipfix: { listen: "" }\n  sflow: { listen: "" }\ndevices:\n  enabled: false\n` +
+      'log:\n  level: silent\nstorage:\n  path: data\n  retention:\n    maxAge: 3650d\n    maxAge1m: 3650d\n    maxAge1h: 3650d\n',
+  );
+  const direct = {
+    top: query(['top', 'dstPort', '--limit', '4', '--from', FROM, '--to', TO]),
+    series: query(['series', '--step', '30m', '--from', FROM, '--to', TO]),
+    flows: query(['flows', '--filter', 'proto tcp', '--limit', '5', '--from', FROM, '--to', TO]),
+  };
+  for (const r of Object.values(direct)) assert.equal(r.status, 0, r.stderr);
+  const serve = spawnTracked(process.execPath, [BIN, 'serve', '--config', served], {
+    cwd: dir,
+    env: { ...process.env, FLOWLENS_API_TOKEN: token },
+  });
+  try {
+    await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, {
+      timeoutMs: 30_000,
+      what: `serve on port ${port}: ${serve.stderr()}`,
+    });
+    const env = { ...process.env, FLOWLENS_API_TOKEN: token };
+    const top = await queryAsync(['top', 'dstPort', '--limit', '4', '--from', FROM, '--to', TO], served, env);
+    assert.equal(top.status, 0, top.stderr);
+    assert.deepEqual(top.lines, direct.top.lines);
+    assert.ok(top.lines.length > 1);
+    const series = await queryAsync(['series', '--step', '30m', '--from', FROM, '--to', TO], served, env);
+    assert.equal(series.status, 0, series.stderr);
+    assert.deepEqual(series.lines, direct.series.lines);
+    const flows = await queryAsync(
+      ['flows', '--filter', 'proto tcp', '--limit', '5', '--from', FROM, '--to', TO],
+      served,
+      env,
+    );
+    assert.equal(flows.status, 0, flows.stderr);
+    assert.equal(flows.lines.length, 5);
+    assert.deepEqual(
+      flows.lines.map((l) => [l['srcAddr'], l['dstAddr'], l['bytes']]),
+      direct.flows.lines.map((l) => [l['srcAddr'], l['dstAddr'], l['bytes']]),
+    );
+    const noKey = { ...process.env };
+    delete noKey['FLOWLENS_API_TOKEN'];
+    const refused = await queryAsync(['top', 'dstPort', '--from', FROM, '--to', TO], served, noKey);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /FLOWLENS_API_TOKEN/);
+  } finally {
+    await serve.stop();
+  }
 });

@@ -1,8 +1,8 @@
 /**
  * `flowlens query top|flows|series`: reads the store directly (read-only;
  * ClickHouse with `storage.engine: clickhouse`, any number beside the writers).
- * A store held by a running server is reported as such (the server's API
- * answers queries once it exists). One JSON object per line on stdout.
+ * When a running server holds the store, the server's API is asked instead
+ * (query-remote.ts). One JSON object per line on stdout.
  */
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../../config/index.ts';
@@ -24,6 +24,7 @@ import { tableRetention } from '../../store/config.ts';
 import { StoreMissingError } from '../../store/duckdb/open.ts';
 import { openDuckDbReader } from '../../store/duckdb/reader.ts';
 import { resolve } from 'node:path';
+import { runRemoteQuery, serverUrl } from './query-remote.ts';
 import { UsageError } from './usage.ts';
 
 /** Options of `query` (as parsed from argv). */
@@ -56,6 +57,13 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
   const limit = opts.limit === undefined ? undefined : Number(opts.limit);
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
     throw new UsageError('--limit must be a positive integer');
+  if (opts.what !== 'top' && opts.what !== 'flows' && opts.what !== 'series')
+    throw new UsageError(`query takes top, flows or series, not "${opts.what}"`);
+  if (opts.what === 'top' && !opts.dimension)
+    throw new UsageError('query top needs a DIMENSION (srcAddr, dstPort, exporter, ...)');
+  const stepMs = opts.step === undefined ? undefined : parseStep(opts.step);
+  if (opts.step !== undefined && stepMs === undefined)
+    throw new UsageError(`--step must be like 5m or 1h, not "${opts.step}"`);
   let reader: StoreReader;
   try {
     reader =
@@ -67,8 +75,25 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
           );
   } catch (err) {
     if (err instanceof StoreMissingError) throw new UsageError(err.message, { cause: err });
-    if (err instanceof Error && 'code' in err && err.code === 'FLOWLENS_ERR_STORE_LOCKED')
-      throw new UsageError(err.message, { cause: err });
+    if (err instanceof Error && 'code' in err && err.code === 'FLOWLENS_ERR_STORE_LOCKED') {
+      const tls = config.http.tls.cert !== '';
+      const remote = {
+        what: opts.what as 'top' | 'flows' | 'series',
+        dimension: opts.dimension,
+        metric,
+        limit,
+        filter: opts.filter,
+        fromMs: range.fromMs,
+        toMs: range.toMs,
+        step: opts.step,
+      };
+      const server = {
+        url: serverUrl(config.http.listen, tls),
+        token: process.env['FLOWLENS_API_TOKEN'],
+        busyMessage: err.message,
+      };
+      return runRemoteQuery(remote, server, io.stdout);
+    }
     throw err;
   }
   try {
@@ -77,18 +102,18 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
     const line = (o: unknown): boolean => io.stdout.write(`${JSON.stringify(o)}\n`);
     switch (opts.what) {
       case 'top': {
-        if (!opts.dimension)
-          throw new UsageError('query top needs a DIMENSION (srcAddr, dstPort, exporter, ...)');
-        const rows = await engine.top({ ...base, dimension: opts.dimension, metric, limit: limit ?? 10 });
+        const rows = await engine.top({
+          ...base,
+          dimension: opts.dimension ?? '',
+          metric,
+          limit: limit ?? 10,
+        });
         rows.forEach(line);
         return rows.length;
       }
       case 'flows':
         return await exportFlows(engine, { ...base, limit: limit ?? 100 }, 'jsonl', io.stdout);
       case 'series': {
-        const stepMs = opts.step === undefined ? undefined : parseStep(opts.step);
-        if (opts.step !== undefined && stepMs === undefined)
-          throw new UsageError(`--step must be like 5m or 1h, not "${opts.step}"`);
         const res = await engine.series({ ...base, ...(stepMs ? { stepMs } : {}) });
         res.points.forEach((p) =>
           line({ time: new Date(p.t).toISOString(), bytes: p.bytes, packets: p.packets, flows: p.flows }),

@@ -141,7 +141,7 @@ const CASES: Case[] = [
   get('/api/v1/flows', 'viewer', `/api/v1/flows?${R}`, '/api/v1/flows?limit=0', 'limit'),
   get(
     '/api/v1/flows/export',
-    'operator',
+    'viewer',
     `/api/v1/flows/export?${R}&limit=5`,
     '/api/v1/flows/export?format=xml',
     'format',
@@ -203,7 +203,7 @@ const CASES: Case[] = [
   ),
   get(
     '/api/v1/reports/export',
-    'operator',
+    'viewer',
     `/api/v1/reports/export?${R}&dimensions=dstPort`,
     '/api/v1/reports/export?format=csv',
     'dimensions',

@@ -97,7 +97,7 @@ export function flowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       method: 'GET',
       url: '/api/v1/flows/export',
-      role: 'operator',
+      role: 'viewer',
       tags,
       summary: 'Export flows (streamed)',
       description: 'Every matching flow as JSON Lines, CSV or a JSON array, streamed as the store reads it.',

@@ -141,7 +141,7 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       method: 'GET',
       url: '/api/v1/reports/export',
-      role: 'operator',
+      role: 'viewer',
       tags,
       summary: 'Export a report (CSV or JSON, streamed)',
       querystring: query(

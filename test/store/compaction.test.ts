@@ -67,6 +67,25 @@ test('compaction gives back the space the oldest flows left inside the file', as
       assert.equal(await count('SELECT count(*) FROM flows'), rows);
       assert.equal(await count('SELECT sum("bytes") FROM flows_1m'), sums);
       assert.equal(await count(`SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%compact%'`), 0);
+      // Addresses stay uncompressed through the rewrite (fast to read); other integers may be bit-packed (small).
+      const storage = async (column: string): Promise<string[]> =>
+        (
+          await c.runAndReadAll(
+            `SELECT DISTINCT compression FROM pragma_storage_info('flows_core') WHERE column_name = '${column}' AND segment_type <> 'VALIDITY'`,
+          )
+        )
+          .getRows()
+          .map((r) => String(r[0]));
+      assert.deepEqual(await storage('srcAddr'), ['Uncompressed']);
+      assert.deepEqual(await storage('dstAddr'), ['Uncompressed']);
+      const all = (
+        await c.runAndReadAll(
+          `SELECT DISTINCT compression FROM pragma_storage_info('flows_core') WHERE segment_type <> 'VALIDITY'`,
+        )
+      )
+        .getRows()
+        .map((r) => String(r[0]));
+      assert.ok(all.includes('BitPacking'), `some columns are bit-packed: ${all.join()}`);
     } finally {
       c.closeSync();
       db.closeSync();

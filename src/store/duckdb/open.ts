@@ -34,22 +34,8 @@ export async function openDuckDb(file: string, opts: OpenOptions = {}): Promise<
   if (opts.checkpointThresholdBytes !== undefined)
     options['checkpoint_threshold'] = `${Math.max(1, Math.floor(opts.checkpointThresholdBytes / 1024))}KiB`;
   const db = await createInstance(file, options);
-  // Bit-packed 128-bit address columns cost 1-2 µs per value to read, 50-100x
-  // any other column: most of every top-N or CIDR search (bench/query, 10 M
-  // flows: top-10 sources 6.5 s of CPU bit-packed, 0.8 s without). Given to
-  // DuckDBInstance.create, this option is silently ignored (DuckDB 1.5.6):
-  // only SET takes effect. It applies when a checkpoint writes data, so a
-  // read-only instance needs none. Integer columns are then stored
-  // uncompressed (RLE, constant and dictionary segments stay): about 3x the
-  // disk of bit-packed flows for the same rows.
-  if (!opts.readOnly) {
-    const c = await db.connect();
-    try {
-      await c.run(`SET GLOBAL disabled_compression_methods = 'bitpacking'`);
-    } finally {
-      c.closeSync();
-    }
-  }
+  // Address columns are declared uncompressed in the schema (schema.ts,
+  // compressionOf); nothing to set per instance.
   return db;
 }
 

@@ -4,6 +4,7 @@
  * hosts to a FlowLens on this machine, once a second, after a backfill of
  * recent history so that charts and reports have something to show at once.
  */
+import { LATE_AFTER_MS } from '../live/index.ts';
 import { createSocket, type Socket } from 'node:dgram';
 import { EXPORTERS, type DemoExporterSpec } from './catalog.ts';
 import { createFlowEncoder, type FlowEncoder } from './netflow.ts';
@@ -105,7 +106,11 @@ export function createDemoExporter(opts: DemoOptions, deps: DemoDeps): DemoExpor
 
   const backfill = async (minutes: number): Promise<void> => {
     const now = deps.now();
-    for (let m = minutes; m >= 1; m--) {
+    // History stops short of the live view's window for late records: a summarised minute that
+    // ended within it would count as traffic arriving now (a one-second spike of a whole minute's
+    // bytes on the live charts). The few minutes between fill in as the demo runs.
+    const newest = Math.ceil(LATE_AFTER_MS / 60_000) + 1;
+    for (let m = minutes; m >= newest; m--) {
       const at = now - m * 60_000;
       // One minute summarised as 60 one-minute-long conversations per second's worth.
       emit(flowsForSecond(rnd, at, 60), now);

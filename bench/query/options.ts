@@ -41,7 +41,7 @@ export const USAGE = `npm run bench:query -- [--name=value ...]
   --rounds=5             timed runs of every query (after one untimed warm-up)
   --send-rate=500k       NetFlow v9 flows/s sent to nfcapd (must be lossless: checked)
   --senders=1            sender threads sharing the flows
-  --collector-rate=150k  FlowLens's lossless v9 rate (docs/performance.md, Ingest) for the write check
+  --collector-rate=250k  FlowLens's lossless v9 rate (docs/performance.md, Ingest) for the write check
   --markdown=FILE        also write the report as Markdown
   --keep                 keep the temporary folder
   --dir=DIR              work in DIR (kept); re-use the loads already there for the same flows
@@ -57,7 +57,7 @@ export function parseOptions(argv: string[]): QueryBenchOptions | 'help' {
     rounds: 5,
     sendRate: 500_000,
     senders: 1,
-    collectorRate: 150_000,
+    collectorRate: 250_000,
     markdownFile: undefined,
     keep: false,
     dir: undefined,

@@ -10,31 +10,16 @@
  * skips with the install hint when missing (fails under FLOWLENS_REQUIRE_SYSTEM_TESTS=1).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDemoExporter, type DemoExporter } from '../../src/demo/index.ts';
 import { launchFlowLens, type LaunchedFlowLens } from '../../src/demo/launch.ts';
+import { freeTcpPort } from '../support/free-port.ts';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, e2eMissing, PHONE, ROOT } from './browser.ts';
 
-const ROOT = process.env.FLOWLENS_E2E_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
-const DIST = join(ROOT, 'web/dist');
-const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
-const CHROMIUM = process.env.FLOWLENS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 /** Generous: the suite shares two cores with other test files. */
 const WAIT_MS = 60_000;
 const VIEWER = { name: 'e2e-viewer', password: 'a viewer password' };
@@ -46,23 +31,7 @@ const LEASES = [
   '',
 ].join('\n');
 
-const missing = !existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM} (apt-get install -y chromium)`
-  : !existsSync(join(DIST, 'index.html'))
-    ? 'web/dist missing (npm run build:web)'
-    : '';
-if (missing && process.env.FLOWLENS_REQUIRE_SYSTEM_TESTS === '1') throw new Error(missing);
-
-async function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+const missing = e2eMissing();
 
 describe('Devices pages', { skip: missing || false }, () => {
   let flowlens: LaunchedFlowLens;

@@ -8,52 +8,20 @@
  * install hint when chromium is missing (fails under FLOWLENS_REQUIRE_SYSTEM_TESTS=1).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDemoExporter, type DemoExporter } from '../../src/demo/index.ts';
 import { launchFlowLens, type LaunchedFlowLens } from '../../src/demo/launch.ts';
+import { freeTcpPort } from '../support/free-port.ts';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, DIST, e2eMissing, PHONE, ROOT } from './browser.ts';
 
-const ROOT = process.env.FLOWLENS_E2E_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
-const DIST = join(ROOT, 'web/dist');
-const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
-const CHROMIUM = process.env.FLOWLENS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const FIRST_LOAD_BUDGET_BYTES = 400 * 1024;
 const FIRST_PAINT_BUDGET_MS = 1000;
 
-const missing = !existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM} (apt-get install -y chromium)`
-  : !existsSync(join(DIST, 'index.html'))
-    ? 'web/dist missing (npm run build:web)'
-    : '';
-if (missing && process.env.FLOWLENS_REQUIRE_SYSTEM_TESTS === '1') throw new Error(missing);
-
-async function freePort(kind: 'tcp'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-  void kind;
-}
+const missing = e2eMissing();
 
 /** Bytes (gzip) of what the first load fetches: index.html, its script and stylesheet (the map and its atlas load later). */
 function firstLoadGzipBytes(): { total: number; files: Record<string, number> } {
@@ -73,7 +41,7 @@ describe('web UI', { skip: missing || false }, () => {
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const [http, nf, ipfix, sflow] = [await freePort('tcp'), 20000 + Math.floor(Math.random() * 20000), 0, 0];
+    const [http, nf, ipfix, sflow] = [await freeTcpPort(), 20000 + Math.floor(Math.random() * 20000), 0, 0];
     const ports = { netflowPort: nf, ipfixPort: nf + 1, sflowPort: nf + 2 };
     void ipfix;
     void sflow;

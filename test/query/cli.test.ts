@@ -6,7 +6,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { createFakeClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import { createBatchBuilder, createDuckDbStore } from '../../src/store/index.ts';
 import { spawnTracked } from '../support/child-process.ts';
+import { freeTcpPort } from '../support/free-port.ts';
 import { pollUntil } from '../support/poll-until.ts';
 import { DATASET, HOUR, NOW, referenceTop, T0, timeOf } from './dataset.ts';
 
@@ -131,14 +131,6 @@ function queryAsync(args: string[], cfg: string, env: NodeJS.ProcessEnv) {
     c.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     c.on('close', (status) => resolve(parsed({ status, stdout, stderr })));
   });
-}
-
-async function freeTcpPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 test('with a running server holding the store, query asks its API: same answers; without a key it says how', async () => {

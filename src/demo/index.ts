@@ -84,7 +84,8 @@ export function createDemoExporter(opts: DemoOptions, deps: DemoDeps): DemoExpor
     return { spec, socket, port: portOf(spec), send };
   };
 
-  const emit = (flows: DemoFlow[], nowMs: number): void => {
+  /** `history`: flows of the past; sFlow samples carry no time (they count when they arrive), so its switch sends none. */
+  const emit = (flows: DemoFlow[], nowMs: number, history = false): void => {
     // Each flow goes to one device, chosen by its share.
     const perDevice = devices.map(() => [] as DemoFlow[]);
     for (const f of flows) {
@@ -97,6 +98,7 @@ export function createDemoExporter(opts: DemoOptions, deps: DemoDeps): DemoExpor
       perDevice[i]?.push(f);
     }
     devices.forEach((d, i) => {
+      if (history && d.spec.protocol === 'sflow') return;
       for (const buf of d.send(perDevice[i] ?? [], nowMs)) {
         d.socket.send(buf, d.port, opts.targets.host);
         sent++;
@@ -113,7 +115,7 @@ export function createDemoExporter(opts: DemoOptions, deps: DemoDeps): DemoExpor
     for (let m = minutes; m >= newest; m--) {
       const at = now - m * 60_000;
       // One minute summarised as 60 one-minute-long conversations per second's worth.
-      emit(flowsForSecond(rnd, at, 60), now);
+      emit(flowsForSecond(rnd, at, 60), now, true);
       if (m % 10 === 0) await new Promise((r) => setImmediate(r));
     }
   };

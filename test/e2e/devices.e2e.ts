@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDemoExporter, type DemoExporter } from '../../src/demo/index.ts';
 import { launchFlowLens, type LaunchedFlowLens } from '../../src/demo/launch.ts';
-import { freeTcpPort } from '../support/free-port.ts';
+import { freeTcpPort } from '../../bench/common/free-port.ts';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, e2eMissing, PHONE, ROOT } from './browser.ts';
 
 /** Generous: the suite shares two cores with other test files. */

@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDemoExporter, type DemoExporter } from '../../src/demo/index.ts';
 import { launchFlowLens, type LaunchedFlowLens } from '../../src/demo/launch.ts';
-import { freeTcpPort } from '../support/free-port.ts';
+import { freeTcpPort } from '../../bench/common/free-port.ts';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, DIST, e2eMissing, PHONE, ROOT } from './browser.ts';
 
 const FIRST_LOAD_BUDGET_BYTES = 400 * 1024;

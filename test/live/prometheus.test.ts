@@ -8,11 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeTcpPort } from '../../bench/common/free-port.ts';
 import { createService } from '../../src/app/index.ts';
 import { createSystemClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
@@ -31,14 +30,6 @@ const CAPTURES = [
   'netflow_ipfix/101-NFv9-CISCO-cust_primitives__traffic-00.pcap',
 ];
 const WAIT_MS = 60_000;
-
-async function freeTcpPort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function datagrams(): Promise<Buffer[]> {
   const out: Buffer[] = [];

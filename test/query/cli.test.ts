@@ -13,7 +13,7 @@ import { createFakeClock } from '../../src/common/clock.ts';
 import { createSilentLogger } from '../../src/common/logger.ts';
 import { createBatchBuilder, createDuckDbStore } from '../../src/store/index.ts';
 import { spawnTracked } from '../support/child-process.ts';
-import { freeTcpPort } from '../support/free-port.ts';
+import { freeTcpPort } from '../../bench/common/free-port.ts';
 import { pollUntil } from '../support/poll-until.ts';
 import { DATASET, HOUR, NOW, referenceTop, T0, timeOf } from './dataset.ts';
 

@@ -6,9 +6,9 @@
  * removes the folder.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeTcpPort } from '../../bench/common/free-port.ts';
 import { spawnTracked, type TrackedChild } from './child-process.ts';
 import { pollUntil } from './poll-until.ts';
 
@@ -21,19 +21,6 @@ export interface ClickhouseServer {
   readonly url: string;
   readonly dir: string;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on right now (loopback). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function setTag(xml: string, tag: string, value: string): string {
@@ -77,7 +64,7 @@ function rewriteConfig(
 export async function startClickhouseServer(binary: string): Promise<ClickhouseServer> {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-ch-'));
   for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub));
-  const ports = { http: await freePort(), tcp: await freePort(), inter: await freePort() };
+  const ports = { http: await freeTcpPort(), tcp: await freeTcpPort(), inter: await freeTcpPort() };
   const xml = readFileSync(join(SYSTEM_CONFIG, 'config.xml'), 'utf8');
   writeFileSync(join(dir, 'config.xml'), rewriteConfig(xml, dir, ports));
   copyFileSync(join(SYSTEM_CONFIG, 'users.xml'), join(dir, 'users.xml'));

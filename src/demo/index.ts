@@ -4,12 +4,13 @@
  * hosts to a FlowLens on this machine, once a second, after a backfill of
  * recent history so that charts and reports have something to show at once.
  */
+import { parseIpv4Number } from '../common/net.ts';
 import { LATE_AFTER_MS } from '../live/index.ts';
 import { createSocket, type Socket } from 'node:dgram';
 import { EXPORTERS, type DemoExporterSpec } from './catalog.ts';
 import { createFlowEncoder, type FlowEncoder } from './netflow.ts';
 import { createSflowEncoder } from './sflow.ts';
-import { createRandom, flowsForSecond, ipv4ToNumber, type DemoFlow } from './traffic.ts';
+import { createRandom, flowsForSecond, type DemoFlow } from './traffic.ts';
 
 /** Where the datagrams go (the loopback ports of the FlowLens listeners). */
 export interface DemoTargets {
@@ -75,7 +76,7 @@ export function createDemoExporter(opts: DemoOptions, deps: DemoDeps): DemoExpor
     });
     let send: Device['send'];
     if (spec.protocol === 'sflow') {
-      const enc = createSflowEncoder(ipv4ToNumber(spec.address), spec.samplingRate, rnd);
+      const enc = createSflowEncoder(parseIpv4Number(spec.address), spec.samplingRate, rnd);
       send = (flows, nowMs) => enc.encode(flows, nowMs, bootMs);
     } else {
       const enc: FlowEncoder = createFlowEncoder(spec.protocol, index + 1, bootMs);

@@ -5,6 +5,7 @@
  * scan from outside, a large upload to an unusual country, a UDP flood).
  * Deterministic for a given seed and clock.
  */
+import { parseIpv4Number } from '../common/net.ts';
 import { HOSTS_PER_SUBNET, LOCAL_SUBNETS, SERVICES, type DemoService } from './catalog.ts';
 
 /** One unidirectional flow, as an exporter would report it. */
@@ -39,11 +40,6 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-/** Dotted quad to a 32-bit number. */
-export function ipv4ToNumber(s: string): number {
-  return s.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
 /** Traffic intensity at a time of day: 0.25 at 4 am to 1 at 8 pm (local time). */
 export function dailyFactor(ms: number): number {
   const d = new Date(ms);
@@ -69,14 +65,14 @@ function pickService(rnd: () => number): DemoService {
 
 function inBlock(rnd: () => number, block: [string, number]): number {
   const size = 2 ** (32 - block[1]);
-  return ipv4ToNumber(block[0]) + 1 + Math.floor(rnd() * (size - 2));
+  return parseIpv4Number(block[0]) + 1 + Math.floor(rnd() * (size - 2));
 }
 
 /** A local host: heavy users (low indexes) are picked far more often. */
 function pickLocal(rnd: () => number): { addr: number; vlan: number; host: number } {
   const subnet = LOCAL_SUBNETS[Math.floor(rnd() * LOCAL_SUBNETS.length)] as number;
   const host = 10 + Math.floor(HOSTS_PER_SUBNET * rnd() ** 2.2);
-  return { addr: ipv4ToNumber(`10.20.${subnet}.${host}`), vlan: subnet, host };
+  return { addr: parseIpv4Number(`10.20.${subnet}.${host}`), vlan: subnet, host };
 }
 
 /** The flows of one conversation (both directions). */
@@ -126,7 +122,7 @@ function conversation(rnd: () => number, endMs: number, seconds: number, scale: 
 function anomalies(rnd: () => number, ms: number): DemoFlow[] {
   const out: DemoFlow[] = [];
   const sec = Math.floor(ms / 1000);
-  const scanner = ipv4ToNumber('185.220.101.47');
+  const scanner = parseIpv4Number('185.220.101.47');
   if (sec % 300 < 40) {
     // A port scan: one outside address probing many ports of a few hosts.
     for (let i = 0; i < 40; i++) {
@@ -152,8 +148,8 @@ function anomalies(rnd: () => number, ms: number): DemoFlow[] {
   if (sec % 420 > 200 && sec % 420 < 290) {
     // A large upload from one workstation to an address abroad.
     out.push({
-      src: ipv4ToNumber('10.20.30.77'),
-      dst: ipv4ToNumber('5.188.206.14'),
+      src: parseIpv4Number('10.20.30.77'),
+      dst: parseIpv4Number('5.188.206.14'),
       srcPort: 51515,
       dstPort: 443,
       proto: 6,

@@ -41,7 +41,8 @@ export function createLocalNetworks(blocks: readonly string[]): LocalNetworks {
     list.addSubnet(c.address, c.prefix, c.family);
     if (c.family === 'ipv4') {
       const size = 2 ** (32 - c.prefix);
-      const first = parseIpv4Number(c.address) - (parseIpv4Number(c.address) % size);
+      const n = parseIpv4Number(c.address);
+      const first = n - (n % size);
       v4.push(first, first + size - 1);
     }
   }

@@ -5,7 +5,7 @@
  * bisection: about 410k IPv4 and 100k IPv6 rows in a few tens of MB, with
  * organisation names stored once each.
  */
-import { isIPv4 } from 'node:net';
+import { parseIpv4Number } from '../../common/net.ts';
 
 /** An AS lookup answer. */
 export interface AsInfo {
@@ -41,11 +41,6 @@ function splitCsv(line: string): string[] {
   }
   out.push(cur);
   return out;
-}
-
-function v4(a: string): number {
-  const p = a.split('.');
-  return ((Number(p[0]) * 256 + Number(p[1])) * 256 + Number(p[2])) * 256 + Number(p[3]);
 }
 
 /** An IPv6 address as a 128-bit bigint. */
@@ -85,8 +80,8 @@ export function parseAsnCsv(v4Text: string, v6Text: string): AsnTable {
   const o4 = new Uint32Array(l4.length);
   l4.forEach((l, i) => {
     const f = splitCsv(l);
-    s4[i] = v4(f[0]!);
-    e4[i] = v4(f[1]!);
+    s4[i] = parseIpv4Number(f[0]!);
+    e4[i] = parseIpv4Number(f[1]!);
     a4[i] = Number(f[2]);
     o4[i] = intern(f[3] ?? '');
   });
@@ -111,10 +106,10 @@ export function parseAsnCsv(v4Text: string, v6Text: string): AsnTable {
   return {
     rows: l4.length + l6.length,
     lookup(addr) {
-      if (isIPv4(addr)) {
-        const n = v4(addr);
-        const i = lastAtOrBelow(s4.length, (k) => s4[k]! <= n);
-        return i >= 0 && n <= e4[i]! ? answer(a4[i]!, o4[i]!) : undefined;
+      const v4 = parseIpv4Number(addr);
+      if (v4 >= 0) {
+        const i = lastAtOrBelow(s4.length, (k) => s4[k]! <= v4);
+        return i >= 0 && v4 <= e4[i]! ? answer(a4[i]!, o4[i]!) : undefined;
       }
       const n = v6ToBigInt(addr);
       const hi = n >> 64n;

@@ -38,14 +38,8 @@ const V4: [string, number, SpecialLabel][] = [
   ['240.0.0.0', 4, 'reserved'], // RFC 1112 class E
 ];
 
-function v4Number(a: string): number {
-  let n = 0;
-  for (const p of a.split('.')) n = n * 256 + Number(p);
-  return n;
-}
-
 const V4_RANGES = V4.map(([a, len, label]) => {
-  const start = v4Number(a);
+  const start = parseIpv4Number(a);
   return { start, end: start + 2 ** (32 - len) - 1, label };
 }).sort((x, y) => x.end - x.start - (y.end - y.start)); // most specific first
 
@@ -59,7 +53,6 @@ export function specialRangeV4(n: number): SpecialLabel | undefined {
 export function specialRange(addr: string): SpecialLabel | undefined {
   const n = parseIpv4Number(addr);
   if (n >= 0) return specialRangeV4(n);
-  if (isIPv4(addr)) return specialRangeV4(v4Number(addr)); // leading zeros and other forms node accepts
   return specialV6(addr.toLowerCase());
 }
 

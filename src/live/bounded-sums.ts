@@ -20,16 +20,28 @@ export interface Acc {
 const PRUNE_SAMPLE = 257;
 
 /**
+ * The pruning threshold of `size` entries: the median of every k-th of their
+ * `weights` (about PRUNE_SAMPLE of them). Entries weighing at most this go.
+ */
+export function pruneThreshold(size: number, weights: Iterable<number>): number {
+  const step = Math.max(1, Math.floor(size / PRUNE_SAMPLE));
+  const sample: number[] = [];
+  let i = 0;
+  for (const w of weights) if (i++ % step === 0) sample.push(w);
+  sample.sort((a, b) => a - b);
+  return sample[Math.floor(sample.length / 2)] ?? 0;
+}
+
+function* weightsOf<V>(map: Map<string, V>, weight: (v: V) => number): Generator<number> {
+  for (const v of map.values()) yield weight(v);
+}
+
+/**
  * Deletes the entries of `map` weighing at most the median of a sample;
  * returns how many were deleted. O(size).
  */
 export function pruneLighterHalf<V>(map: Map<string, V>, weight: (v: V) => number): number {
-  const step = Math.max(1, Math.floor(map.size / PRUNE_SAMPLE));
-  const sample: number[] = [];
-  let i = 0;
-  for (const v of map.values()) if (i++ % step === 0) sample.push(weight(v));
-  sample.sort((a, b) => a - b);
-  const threshold = sample[Math.floor(sample.length / 2)] ?? 0;
+  const threshold = pruneThreshold(map.size, weightsOf(map, weight));
   let deleted = 0;
   for (const [k, v] of map) {
     if (weight(v) <= threshold) {

@@ -8,10 +8,8 @@
  * addresses through a Map.
  */
 import { parseIpv4Number } from '../common/net.ts';
+import { pruneThreshold } from './bounded-sums.ts';
 import type { HostDelta } from './delta.ts';
-
-/** Entries looked at to pick the pruning threshold (as bounded-sums.ts). */
-const PRUNE_SAMPLE = 257;
 
 export class HostSums {
   /** Bytes and packets sent (out) and received (in), flows. */
@@ -112,11 +110,10 @@ export class HostSums {
   /** Drops the hosts weighing (bytes both ways) at most the median of a sample; keeps the rest in order. */
   private prune(): void {
     const n = this.count;
-    const step = Math.max(1, Math.floor(n / PRUNE_SAMPLE));
-    const sample: number[] = [];
-    for (let i = 0; i < n; i += step) sample.push(this.bo[i]! + this.bi[i]!);
-    sample.sort((a, b) => a - b);
-    const threshold = sample[Math.floor(sample.length / 2)] ?? 0;
+    const weights = function* (h: HostSums): Generator<number> {
+      for (let i = 0; i < n; i++) yield h.bo[i]! + h.bi[i]!;
+    };
+    const threshold = pruneThreshold(n, weights(this));
     this.index.clear();
     this.tableSlots.fill(0);
     let j = 0;

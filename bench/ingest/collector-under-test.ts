@@ -2,7 +2,8 @@
 import type { Protocol } from './export-stream.ts';
 
 /** Names of the collectors compared. */
-export type CollectorName = 'nfcapd' | 'flowlens';
+/** `node-floor`: a bare Node.js socket that only counts records (bench/ingest/node-floor.ts). */
+export type CollectorName = 'nfcapd' | 'flowlens' | 'node-floor';
 
 /** What a collector counted in one step. */
 export interface CollectorCount {

@@ -34,7 +34,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench:ingest -- [--name=value ...]   (or FLOWLENS_BENCH_NAME=value)
-  --collectors=nfcapd,flowlens   collectors to measure, in this order
+  --collectors=nfcapd,flowlens   collectors to measure, in this order (also node-floor:
+                                 a bare Node socket that only counts records)
   --protocols=v9,ipfix           NetFlow v9 and/or IPFIX
   --rates=200k,400k,...,2M       target flows/s per step (k and M suffixes)
   --duration=5                   seconds of sending per step
@@ -88,7 +89,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   };
   const collectors = list('collectors', 'nfcapd,flowlens');
   for (const c of collectors)
-    if (c !== 'nfcapd' && c !== 'flowlens') throw new Error(`--collectors: unknown "${c}"`);
+    if (c !== 'nfcapd' && c !== 'flowlens' && c !== 'node-floor')
+      throw new Error(`--collectors: unknown "${c}"`);
   const protocols = list('protocols', 'v9,ipfix');
   for (const p of protocols) if (p !== 'v9' && p !== 'ipfix') throw new Error(`--protocols: unknown "${p}"`);
   const duration = Number(str('duration', '5'));

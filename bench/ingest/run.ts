@@ -11,13 +11,18 @@ import type { CollectorName, StartCollector } from './collector-under-test.ts';
 import { startFlowlens } from './flowlens.ts';
 import { describeMachine, ensureRmemMax } from './machine.ts';
 import { startNfcapd } from './nfcapd.ts';
+import { startNodeFloor } from './node-floor.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { probeSenders } from './probe-senders.ts';
 import { fmtRate, summarise, summaryText, textTable } from './report.ts';
 import { runStep, type StepResult } from './step.ts';
 import { sleep } from '../common/free-port.ts';
 
-const STARTERS: Record<CollectorName, StartCollector> = { nfcapd: startNfcapd, flowlens: startFlowlens };
+const STARTERS: Record<CollectorName, StartCollector> = {
+  nfcapd: startNfcapd,
+  flowlens: startFlowlens,
+  'node-floor': startNodeFloor,
+};
 /** Pause between steps so the previous collector's exit does not overlap the next send. */
 const PAUSE_MS = 500;
 /** Set by SIGINT/SIGTERM: finish the current step, then print what was measured. */

@@ -15,6 +15,7 @@ import { createSilentLogger } from '../src/common/logger.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createFlowDecoder } from '../src/decode/index.ts';
 import { readUdpDatagrams } from '../src/ingest/file/index.ts';
+import { pollUntil } from './support/poll-until.ts';
 import { sharedCapture } from './support/system-tool.ts';
 
 function makeService(dataDir: string, env: Record<string, string> = {}): Service {
@@ -156,7 +157,16 @@ test('garbage on a collector port is counted per exporter and kind, and nothing 
     assert.match(text, /flowlens_process_cpu_seconds_total/);
     const health = await fetch(`http://${svc.httpAddress()}/healthz`);
     assert.equal(health.status, 200);
-    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    const body = (await health.json()) as { status: string; enrichmentLoaded: boolean };
+    assert.equal(body.status, 'ok');
+    // The workers load the enrichment databases in the background; /healthz says when they are in.
+    await pollUntil(
+      async () => {
+        const h = (await (await fetch(`http://${svc.httpAddress()}/healthz`)).json()) as typeof body;
+        return h.enrichmentLoaded;
+      },
+      { timeoutMs: 60_000, what: '/healthz enrichmentLoaded' },
+    );
   } finally {
     await svc.stop();
   }

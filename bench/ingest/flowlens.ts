@@ -15,7 +15,7 @@ import { sum, sumBy } from './prometheus-text.ts';
 import { waitUntilSettled } from './settle.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/flowlens.js', import.meta.url));
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 60_000;
 /** Counters update every ~250 ms; a second without change means decoding is done. */
 const QUIET_MS = 1_000;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -65,8 +65,10 @@ export const startFlowlens: StartCollector = async (o) => {
     while (true) {
       if (proc.exited() || Date.now() > end)
         throw new Error(`flowlens serve did not start: ${proc.output()}`);
+      // Ready, with the enrichment databases loaded: their one-time load (about a second of the
+      // decode worker's CPU) would otherwise fall inside the step and count against a sustained rate.
       const ok = await fetch(`http://127.0.0.1:${httpPort}/healthz`).then(
-        (r) => r.ok,
+        async (r) => r.ok && ((await r.json()) as { enrichmentLoaded?: boolean }).enrichmentLoaded === true,
         () => false,
       );
       if (ok) break;

@@ -109,7 +109,11 @@ export function createService(deps: ServiceDeps): Service {
   const http = createHttpApp({
     registry,
     log,
-    health: () => ({ ready, listeners: collector.listeners() }),
+    health: () => ({
+      ready,
+      listeners: collector.listeners(),
+      enrichmentLoaded: collector.enrichmentLoaded(),
+    }),
     ...(config.http.tls.cert ? { tls: readTls(config.http.tls, deps.cwd)! } : {}),
     live,
     api: {

@@ -33,6 +33,11 @@ export interface Collector {
   listeners(): { name: string; port: number }[];
   /** Resolves once every datagram received so far has been decoded and its statistics applied. */
   settle(): Promise<void>;
+  /**
+   * True once every decode worker has loaded its enrichment databases (or
+   * failed to); until then records are collected but not enriched.
+   */
+  enrichmentLoaded(): boolean;
   /** Live-view deltas from the decode workers (about once a second each); workers sum them only while someone listens. */
   onLive(cb: (delta: LiveDelta) => void): () => void;
 }
@@ -76,6 +81,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   let dropped = 0;
   let decoded = 0;
   let reqId = 0;
+  let enrichedWorkers = 0;
 
   const workerOf = (exporter: string): number => {
     let h = 0;
@@ -124,6 +130,9 @@ export function createCollector(deps: CollectorDeps): Collector {
         break;
       case 'log':
         log[m.level](m.fields, m.msg);
+        break;
+      case 'enriched':
+        enrichedWorkers++;
         break;
       case 'ready':
       case 'stopped':
@@ -209,6 +218,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       builders.forEach((_, w) => send(w));
       await Promise.all(workers.map((w) => stopWorker(w)));
       workers.length = 0;
+      enrichedWorkers = 0;
       const list = exporters.list();
       log.info(
         {
@@ -237,6 +247,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
     exporters: () => exporters.list(),
     listeners: () => listeners.map((l) => ({ name: l.name, port: l.port() })),
+    enrichmentLoaded: () => workers.length > 0 && enrichedWorkers >= workers.length,
     onLive(cb) {
       liveListeners.add(cb);
       if (liveListeners.size === 1) workers.forEach(setLive);

@@ -110,3 +110,4 @@ port.on('message', (m: ToWorker) => {
   }
 });
 post({ t: 'ready' });
+void sink.ready.then(() => post({ t: 'enriched' }));

@@ -28,6 +28,8 @@ export type ToWorker =
 /** Worker -> receiving thread. */
 export type FromWorker =
   | { t: 'ready' }
+  /** The enrichment databases are loaded (or failed to load): records are enriched from now on. */
+  | { t: 'enriched' }
   /** A batch is decoded; `deltas` are its per-exporter statistics. */
   | { t: 'done'; datagrams: number; deltas: ExporterDelta[] }
   | { t: 'stats'; deltas: ExporterDelta[]; templates: number; pending: number; ringPushed: number }

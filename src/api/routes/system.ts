@@ -88,14 +88,30 @@ export function systemRoutes(app: FastifyInstance, deps: SystemDeps): void {
           type: 'object',
           additionalProperties: true,
           required: ['status', 'ready'],
-          properties: { status: { type: 'string' }, ready: { type: 'boolean' } },
+          properties: {
+            status: { type: 'string' },
+            ready: { type: 'boolean' },
+            enrichmentLoaded: {
+              type: 'boolean',
+              description:
+                'The decode workers have loaded the enrichment databases (until then flows are stored unenriched)',
+            },
+          },
         },
         400: { $ref: 'Error#' },
         503: {
           type: 'object',
           additionalProperties: true,
           required: ['status', 'ready'],
-          properties: { status: { type: 'string' }, ready: { type: 'boolean' } },
+          properties: {
+            status: { type: 'string' },
+            ready: { type: 'boolean' },
+            enrichmentLoaded: {
+              type: 'boolean',
+              description:
+                'The decode workers have loaded the enrichment databases (until then flows are stored unenriched)',
+            },
+          },
         },
       },
     }),

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeClock } from '../../src/common/clock.ts';
@@ -185,3 +186,54 @@ test('with a running server holding the store, query asks its API: same answers;
     await serve.stop();
   }
 });
+
+test('over HTTPS, query asks the server only if it presents the certificate of http.tls.cert (self-signed works)', async () => {
+  const port = await freeTcpPort();
+  const token = 'cli-remote-tls-token-0123456789abcdef';
+  const certs = new URL('./testdata/', import.meta.url).pathname;
+  const cfg = (cert: string): string => {
+    const file = join(dir, `served-tls-${cert}.yaml`);
+    writeFileSync(
+      file,
+      `http:\n  listen: "127.0.0.1:${port}"\n  tls:\n    cert: "${certs}test-${cert}.crt"\n    key: "${certs}test-${cert}.key"\n` +
+        'collector:\n  netflow: { listen: "" }\n  ipfix: { listen: "" }\n  sflow: { listen: "" }\ndevices:\n  enabled: false\n' +
+        'log:\n  level: silent\nstorage:\n  path: data\n  retention:\n    maxAge: 3650d\n    maxAge1m: 3650d\n    maxAge1h: 3650d\n',
+    );
+    return file;
+  };
+  const served = cfg('a');
+  const direct = query(['top', 'dstPort', '--limit', '4', '--from', FROM, '--to', TO]);
+  assert.equal(direct.status, 0, direct.stderr);
+  const serve = spawnTracked(process.execPath, [BIN, 'serve', '--config', served], {
+    cwd: dir,
+    env: { ...process.env, FLOWLENS_API_TOKEN: token },
+  });
+  try {
+    await pollUntil(() => httpsStatus(`https://127.0.0.1:${port}/healthz`).then((s) => s === 200), {
+      timeoutMs: 30_000,
+      what: `serve on port ${port}: ${serve.stderr()}`,
+    });
+    const env = { ...process.env, FLOWLENS_API_TOKEN: token };
+    const top = await queryAsync(['top', 'dstPort', '--limit', '4', '--from', FROM, '--to', TO], served, env);
+    assert.equal(top.status, 0, top.stderr);
+    assert.deepEqual(top.lines, direct.lines);
+    assert.ok(top.lines.length > 1);
+    // Another certificate configured than the one served: refused before the key is sent.
+    const other = await queryAsync(['top', 'dstPort', '--from', FROM, '--to', TO], cfg('b'), env);
+    assert.equal(other.status, 2);
+    assert.match(other.stderr, /not the one in http\.tls\.cert/);
+  } finally {
+    await serve.stop();
+  }
+});
+
+/** The status of a GET that trusts any certificate (for waiting on the server only). */
+function httpsStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', reject);
+  });
+}

@@ -4,10 +4,20 @@
  * in FLOWLENS_API_TOKEN, at the address of `http.listen` (a wildcard address
  * is asked on loopback). The output is the same as from the store: one JSON
  * object per line.
+ *
+ * Over HTTPS the server must present exactly the certificate of
+ * `http.tls.cert` (its SHA-256 fingerprint is pinned): a self-signed
+ * certificate and a loopback address then work, and nothing else can stand
+ * in for the server, since the check runs before the API key is sent.
  */
-import { Readable, type Writable } from 'node:stream';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream } from 'node:stream/web';
+import { resolve } from 'node:path';
+import { rootCertificates, type PeerCertificate } from 'node:tls';
 import { UsageError } from './usage.ts';
 
 /** What is asked, already validated by the caller. */
@@ -36,10 +46,80 @@ export function serverUrl(
   return `${tls ? 'https' : 'http'}://${host}:${first.port}`;
 }
 
+/** The server's certificate (http.tls.cert, PEM) and its fingerprint, for pinning. */
+export interface PinnedCertificate {
+  pem: string;
+  /** SHA-256 fingerprint as Node prints it (`AB:CD:...`). */
+  fingerprint256: string;
+}
+
+/** Reads http.tls.cert (relative to `cwd`); a usage error names the key when it cannot. */
+export function pinnedCertificate(certPath: string, cwd: string): PinnedCertificate {
+  try {
+    const pem = readFileSync(resolve(cwd, certPath), 'utf8');
+    return { pem, fingerprint256: new X509Certificate(pem).fingerprint256 };
+  } catch (err) {
+    throw new UsageError(`http.tls.cert: cannot read the server's certificate ${certPath}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+const READ_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** A GET; over HTTPS only a server presenting `pin` is talked to. */
+function get(url: string, headers: Record<string, string>, pin: PinnedCertificate | undefined) {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const u = new URL(url);
+    const req =
+      u.protocol === 'https:'
+        ? httpsRequest(u, {
+            headers,
+            // The configured certificate may be self-signed (its own root) or from a public CA.
+            ...(pin ? { ca: [...rootCertificates, pin.pem] } : {}),
+            checkServerIdentity: (host: string, cert: PeerCertificate) =>
+              pin && cert.fingerprint256 !== pin.fingerprint256
+                ? new Error(
+                    `the server at ${host} presented certificate ${cert.fingerprint256}, not the one in http.tls.cert (${pin.fingerprint256})`,
+                  )
+                : undefined,
+          })
+        : httpRequest(u, { headers });
+    req.once('response', resolve);
+    req.once('error', (err: NodeJS.ErrnoException) => {
+      // A certificate the configured one does not vouch for fails verification before the identity check.
+      if (pin && /CERT|SELF_SIGNED|UNABLE_TO/.test(err.code ?? ''))
+        reject(
+          new Error(
+            `the server's certificate was refused (${err.code}): not the one in http.tls.cert (${pin.fingerprint256}), or that one is not valid`,
+            { cause: err },
+          ),
+        );
+      else reject(err);
+    });
+    req.end();
+  });
+}
+
+async function readJson(res: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of res) {
+    text += String(chunk);
+    if (text.length > READ_LIMIT_BYTES) throw new Error('answer too large');
+  }
+  return JSON.parse(text) as unknown;
+}
+
 /** Runs the query through the API; returns the number of lines written. */
 export async function runRemoteQuery(
   q: RemoteQuery,
-  server: { url: string | undefined; token: string | undefined; busyMessage: string },
+  server: {
+    url: string | undefined;
+    token: string | undefined;
+    busyMessage: string;
+    /** Set when the server speaks HTTPS (http.tls.cert). */
+    pin?: PinnedCertificate | undefined;
+  },
   stdout: Writable,
 ): Promise<number> {
   if (server.url === undefined)
@@ -53,23 +133,25 @@ export async function runRemoteQuery(
     to: new Date(q.toMs).toISOString(),
   });
   if (q.filter) params.set('filter', q.filter);
-  const get = async (path: string): Promise<Response> => {
-    let res: Response;
+  const ask = async (path: string): Promise<IncomingMessage> => {
+    let res: IncomingMessage;
     try {
-      res = await fetch(`${server.url}${path}?${params}`, {
-        headers: { authorization: `Bearer ${server.token}` },
-      });
+      res = await get(
+        `${server.url}${path}?${params}`,
+        { authorization: `Bearer ${server.token}` },
+        server.pin,
+      );
     } catch (err) {
       throw new UsageError(
         `${server.busyMessage}, and its API at ${server.url} did not answer: ${String(err)}`,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
-    if (!res.ok) {
-      const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-      throw new UsageError(`the server answered ${res.status}: ${body?.error?.message ?? res.statusText}`);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      const body = (await readJson(res).catch(() => undefined)) as
+        { error?: { message?: string } } | undefined;
+      throw new UsageError(`the server answered ${status}: ${body?.error?.message ?? res.statusMessage}`);
     }
     return res;
   };
@@ -79,13 +161,13 @@ export async function runRemoteQuery(
       params.set('dimension', q.dimension ?? '');
       params.set('metric', q.metric);
       params.set('limit', String(q.limit ?? 10));
-      const page = (await (await get('/api/v1/top')).json()) as { items: unknown[] };
+      const page = (await readJson(await ask('/api/v1/top'))) as { items: unknown[] };
       page.items.forEach(line);
       return page.items.length;
     }
     case 'series': {
       if (q.step) params.set('step', q.step);
-      const res = (await (await get('/api/v1/series')).json()) as {
+      const res = (await readJson(await ask('/api/v1/series'))) as {
         points: { t: number; bytes: number; packets: number; flows: number }[];
       };
       for (const p of res.points)
@@ -95,9 +177,8 @@ export async function runRemoteQuery(
     case 'flows': {
       params.set('format', 'jsonl');
       params.set('limit', String(q.limit ?? 100));
-      const res = await get('/api/v1/flows/export');
+      const body = await ask('/api/v1/flows/export');
       let lines = 0;
-      const body = Readable.fromWeb(res.body as ReadableStream<Uint8Array>);
       body.on('data', (chunk: Buffer) => {
         for (const b of chunk) if (b === 10) lines++;
       });

@@ -24,7 +24,7 @@ import { tableRetention } from '../../store/config.ts';
 import { StoreMissingError } from '../../store/duckdb/open.ts';
 import { openDuckDbReader } from '../../store/duckdb/reader.ts';
 import { resolve } from 'node:path';
-import { runRemoteQuery, serverUrl } from './query-remote.ts';
+import { pinnedCertificate, runRemoteQuery, serverUrl } from './query-remote.ts';
 import { UsageError } from './usage.ts';
 
 /** Options of `query` (as parsed from argv). */
@@ -89,6 +89,7 @@ export async function runQuery(opts: QueryOptions, io: { stdout: Writable }): Pr
       };
       const server = {
         url: serverUrl(config.http.listen, tls),
+        pin: tls ? pinnedCertificate(config.http.tls.cert, opts.cwd ?? process.cwd()) : undefined,
         token: process.env['FLOWLENS_API_TOKEN'],
         busyMessage: err.message,
       };

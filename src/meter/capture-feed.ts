@@ -41,21 +41,32 @@ export async function meterCaptureFile(path: string, sink: FrameSink): Promise<n
   return feedPcap(path, sink);
 }
 
+/**
+ * Room in front of each chunk for the partial record the previous chunk ended
+ * with: the next chunk is read (into the other buffer, after this room) while
+ * the current one is metered, and the partial record is then copied in front.
+ */
+const CARRY_BYTES = 256 * 1024;
+
 async function feedPcap(path: string, sink: FrameSink): Promise<number> {
   const fh = await open(path, 'r');
   try {
-    let buf = new Uint8Array(CHUNK_BYTES);
+    let buf = new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
     let dv = new DataView(buf.buffer);
-    let have = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-    if (have < PCAP_HEADER_BYTES) return 0;
-    const magic = dv.getUint32(0, true);
+    let spare = new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
+    let have = CARRY_BYTES + (await fh.read(buf, CARRY_BYTES, CHUNK_BYTES, null)).bytesRead;
+    if (have < CARRY_BYTES + PCAP_HEADER_BYTES) return 0;
+    const magic = dv.getUint32(CARRY_BYTES, true);
     const le = magic === PCAP_MAGIC_US || magic === PCAP_MAGIC_NS;
-    const nano = (le ? magic : dv.getUint32(0, false)) === PCAP_MAGIC_NS;
+    const nano = (le ? magic : dv.getUint32(CARRY_BYTES, false)) === PCAP_MAGIC_NS;
     const fracMs = nano ? 1e-6 : 1e-3;
-    const linkType = dv.getUint32(20, le) & 0xffff;
-    let pos = PCAP_HEADER_BYTES;
+    const linkType = dv.getUint32(CARRY_BYTES + 20, le) & 0xffff;
+    let pos = CARRY_BYTES + PCAP_HEADER_BYTES;
     let frames = 0;
     for (;;) {
+      // Reading the next chunk overlaps metering this one (the read runs on libuv's thread pool).
+      const ahead = fh.read(spare, CARRY_BYTES, CHUNK_BYTES, null);
+      ahead.catch(() => undefined); // awaited below; an error thrown first leaves it unawaited (close waits for it)
       while (pos + RECORD_HEADER_BYTES <= have) {
         const capLen = dv.getUint32(pos + 8, le);
         if (capLen > MAX_RECORD_BYTES)
@@ -68,19 +79,28 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
         pos = start + capLen;
       }
       await sink.chunkDone?.();
-      // Keep the partial record, make room (grow for a record larger than the buffer), read on.
-      const rest = have - pos;
-      const need = pos + RECORD_HEADER_BYTES <= have ? RECORD_HEADER_BYTES + dv.getUint32(pos + 8, le) : 0;
-      if (need > buf.length) {
-        const bigger = new Uint8Array(need * 2);
-        bigger.set(buf.subarray(pos, have));
-        buf = bigger;
-        dv = new DataView(buf.buffer);
-      } else buf.copyWithin(0, pos, have);
-      pos = 0;
-      const { bytesRead } = await fh.read(buf, rest, buf.length - rest, null);
+      const { bytesRead } = await ahead;
       if (bytesRead === 0) return frames; // a cut last record ends the file quietly, as tshark does
-      have = rest + bytesRead;
+      const rest = have - pos;
+      if (rest <= CARRY_BYTES) {
+        // The partial record goes in front of the chunk just read; the buffers swap.
+        spare.set(buf.subarray(pos, have), CARRY_BYTES - rest);
+        const done = buf;
+        buf = spare;
+        dv = new DataView(buf.buffer);
+        spare = done.length === CARRY_BYTES + CHUNK_BYTES ? done : new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
+        pos = CARRY_BYTES - rest;
+        have = CARRY_BYTES + bytesRead;
+      } else {
+        // A record longer than the carry room: joined with the chunk read into a larger buffer (rare).
+        const joined = new Uint8Array(CARRY_BYTES + rest + bytesRead);
+        joined.set(buf.subarray(pos, have), CARRY_BYTES);
+        joined.set(spare.subarray(CARRY_BYTES, CARRY_BYTES + bytesRead), CARRY_BYTES + rest);
+        buf = joined;
+        dv = new DataView(buf.buffer);
+        pos = CARRY_BYTES;
+        have = CARRY_BYTES + rest + bytesRead;
+      }
     }
   } finally {
     await fh.close();

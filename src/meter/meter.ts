@@ -87,6 +87,13 @@ export interface FlowMeter {
   expire(nowMs: number): void;
   /** Exports and forgets every flow (end of a file). */
   flushAll(): void;
+  /**
+   * `flushAll` in steps, so that output can be written between them: exports
+   * at most `maxFlows` more flows, in flushAll's order, and returns true once
+   * every flow is exported and forgotten (as after flushAll). No packet may
+   * be pushed between the steps of one flush.
+   */
+  flushSome(maxFlows: number): boolean;
   onFlow(cb: (r: FlowRecord) => void): () => void;
   /**
    * Each exported flow as one JSON Lines line in UTF-8 (newline included),
@@ -154,6 +161,8 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
    */
   let nextDue = Infinity;
   let timer: Timer | undefined;
+  /** The next flow to export of a flush in steps (flushSome), -1 when none is under way. */
+  let flushAt = -1;
 
   const emit = (s: number): void => {
     const c = table.cols;
@@ -304,6 +313,20 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       else errors[status]++;
     }
   };
+  const flushSome = (maxFlows: number): boolean => {
+    const c = table.cols;
+    let s = flushAt >= 0 ? flushAt : table.ageHead();
+    for (let n = 0; s >= 0 && n < maxFlows; n++, s = c.ageNext[s]!) emit(s);
+    flushAt = s;
+    if (s >= 0) return false;
+    table.clear();
+    labeler.clear();
+    nextDue = Infinity;
+    fragments.clear();
+    outer.clear();
+    closing.clear();
+    return true;
+  };
   return {
     start() {
       if (deps.clock && !timer)
@@ -317,16 +340,8 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     push: (p) => pushFrame(p.tsMs, p.linkType, p.data),
     pushFrame,
     expire: (t) => expire(Math.max(now, t)),
-    flushAll() {
-      const c = table.cols;
-      for (let s = table.ageHead(); s >= 0; s = c.ageNext[s]!) emit(s);
-      table.clear();
-      labeler.clear();
-      nextDue = Infinity;
-      fragments.clear();
-      outer.clear();
-      closing.clear();
-    },
+    flushAll: () => void flushSome(Infinity),
+    flushSome,
     onFlow: (cb) => subscribe(listeners, cb),
     onFlowJson: (cb) => subscribe(lineListeners, cb),
     appendFlowJson(out) {

@@ -5,7 +5,8 @@
  * slice of the benchmark's synthetic capture.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -150,6 +151,35 @@ test('the benchmark capture: 20,000 flows over 100,000 packets, the same flows o
     assert.equal(one.summary.flows, 20_000);
     assert.deepEqual(two.summary, one.summary);
     assert.deepEqual([...two.lines].sort(), [...one.lines].sort());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('to a file (output buffers used again once written): the same lines, in order on one thread', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'flowlens-shards-'));
+  try {
+    const path = join(dir, 'synthetic.pcap');
+    await writeSyntheticPcap(path, 50_000, 10_000);
+    const collected = await meter([path], 1);
+    for (const threads of [1, 2]) {
+      const file = join(dir, `out-${threads}.jsonl`);
+      const stdout = createWriteStream(file);
+      const summary = await runMeter(
+        [path],
+        'jsonl',
+        { stdout, stderr: new Writable({ write: (_c, _e, done) => done() }) },
+        {},
+        { threads, minShardedFileBytes: 0 },
+      );
+      await new Promise<void>((resolve, reject) =>
+        stdout.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
+      const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+      assert.deepEqual(summary, collected.summary);
+      if (threads === 1) assert.deepEqual(lines, collected.lines);
+      else assert.deepEqual(lines.sort(), [...collected.lines].sort());
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,9 @@ import {
 import { formatRecordLine, type RecordFormat } from '../../schema/record-format.ts';
 import type { LineBuffer } from './meter-output.ts';
 
+/** Flows flushed between two writes at the end of a file: about 1 MB of JSON Lines. */
+const FLUSH_STEP_FLOWS = 2048;
+
 /** What to meter and how. */
 export interface MeterFileJob {
   file: string;
@@ -43,7 +46,12 @@ export async function meterFile(
   else meter.onFlow((r) => lines.addText(formatRecordLine(r, job.format)));
   // Flows exported while a chunk of the file is metered are passed on before the next chunk is read.
   await meterCaptureFile(job.file, { pushFrame: meter.pushFrame, chunkDone });
-  meter.flushAll();
+  // The flows left at the end are flushed in steps, each step's lines written before the next (whose
+  // buffers can then be the ones just written: LineBuffer's pool), rather than all held at once.
+  while (!meter.flushSome(FLUSH_STEP_FLOWS)) {
+    await chunkDone();
+    await new Promise((resolve) => setImmediate(resolve)); // the writes' callbacks return their buffers
+  }
   await chunkDone();
   return meter.stats();
 }

@@ -11,7 +11,7 @@ import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { MeterErrorKind, MeterStats } from '../../meter/index.ts';
 import { meterFile, type MeterFileJob } from './meter-file.ts';
-import { createLineBuffer, type StreamWriter } from './meter-output.ts';
+import { createLineBuffer, type ChunkPool, type StreamWriter } from './meter-output.ts';
 import { UsageError } from './usage.ts';
 
 /** Chunks (4 MB of capture each) a worker may post before the main thread has written them. */
@@ -63,11 +63,14 @@ export function shardBounds(count: number): number[] {
 /**
  * Meters `job.file` in `count` shards into `out`: shard 0 on this thread,
  * the others on worker threads. Resolves with the merged statistics.
+ * Buffers `out` has written come back through `pool` (this thread's lines
+ * use them again).
  */
 export async function meterFileSharded(
   job: Omit<MeterFileJob, 'shard'>,
   count: number,
   out: StreamWriter,
+  pool?: ChunkPool,
 ): Promise<MeterStats> {
   const written = new SharedArrayBuffer(4);
   const progress = new Int32Array(written);
@@ -125,7 +128,7 @@ export async function meterFileSharded(
       });
       workers.push(w);
     }
-    const lines = createLineBuffer();
+    const lines = createLineBuffer(pool);
     // After each chunk of the file: its lines are queued, and what every shard has is written; this
     // thread runs ahead of the workers by MAX_AHEAD_CHUNKS at most.
     stats[0] = await meterFile({ ...job, shard: { from: 0, to: bounds[1]! } }, lines, async () => {

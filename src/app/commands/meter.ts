@@ -5,7 +5,14 @@ import { CaptureFileError, detectCaptureFormat } from '../../ingest/file/index.t
 import type { FlowMeterConfig, MeterErrorKind, MeterStats } from '../../meter/index.ts';
 import { csvHeader, type RecordFormat } from '../../schema/record-format.ts';
 import { meterFile, type MeterFileJob } from './meter-file.ts';
-import { createLineBuffer, createStreamWriter, type StreamWriter } from './meter-output.ts';
+import {
+  createChunkPool,
+  createLineBuffer,
+  createStreamWriter,
+  writesToDescriptor,
+  type ChunkPool,
+  type StreamWriter,
+} from './meter-output.ts';
 import { meterFileSharded } from './meter-shards.ts';
 import { UsageError } from './usage.ts';
 
@@ -67,7 +74,9 @@ export async function runMeter(
   if (files.length === 0) throw new UsageError('meter needs at least one capture file');
   const threads = threading.threads ?? defaultThreads();
   const minSharded = threading.minShardedFileBytes ?? MIN_SHARDED_FILE_BYTES;
-  const out = createStreamWriter(io.stdout);
+  // Output buffers are used again once written, where the stream lets go of them.
+  const pool = writesToDescriptor(io.stdout) ? createChunkPool() : undefined;
+  const out = createStreamWriter(io.stdout, pool);
   const s: MeterSummary = { files: 0, packets: 0, flows: 0, nonIp: 0, fragments: 0, evicted: 0, errors: {} };
   if (format === 'csv') await out.write([Buffer.from(csvHeader())]);
   for (const file of files) {
@@ -75,7 +84,10 @@ export async function runMeter(
     try {
       await detectCaptureFormat(file); // unreadable or not a capture: a usage error before any thread starts
       const sharded = threads > 1 && (await stat(file)).size >= minSharded;
-      addStats(s, sharded ? await meterFileSharded(job, threads, out) : await meterInline(job, out));
+      addStats(
+        s,
+        sharded ? await meterFileSharded(job, threads, out, pool) : await meterInline(job, out, pool),
+      );
     } catch (cause) {
       if (cause instanceof CaptureFileError) throw new UsageError(cause.message, { cause });
       throw cause;
@@ -87,8 +99,8 @@ export async function runMeter(
 }
 
 /** One file on this thread; its lines are written between chunks of the file. */
-function meterInline(job: MeterFileJob, out: StreamWriter): Promise<MeterStats> {
-  const lines = createLineBuffer();
+function meterInline(job: MeterFileJob, out: StreamWriter, pool?: ChunkPool): Promise<MeterStats> {
+  const lines = createLineBuffer(pool);
   return meterFile(job, lines, () => out.write(lines.take()));
 }
 

@@ -170,6 +170,54 @@ describe('web UI', { skip: missing || false }, () => {
     await page.close();
   });
 
+  test('dragging across a history chart zooms into that range; drill-downs keep it', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${flowlens.url}/?range=1h`);
+    await page.waitForFunction(`${statValue('hist-volume', 'B')} > 0`, undefined, { timeout: 60_000 });
+    // The demo backfilled the hour: select its middle third of the bits chart.
+    const over = page.locator('section[aria-labelledby="tp"] .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box && box.width > 100, 'the chart is drawn');
+    const y = box.y + box.height / 2;
+    const before = Date.now();
+    await page.mouse.move(box.x + box.width / 3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + (box.width * 2) / 3, y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/range=custom/);
+    const url = new URL(page.url());
+    const from = Number(url.searchParams.get('from'));
+    const to = Number(url.searchParams.get('to'));
+    // A third of the hour (whole minutes, rounded outwards), inside the hour shown.
+    assert.ok(to - from >= 15 * 60_000 && to - from <= 26 * 60_000, `span ${(to - from) / 60_000} min`);
+    assert.ok(from >= before - 3_600_000 - 5 * 60_000 && to <= Date.now() + 60_000);
+    assert.equal(await page.getByRole('radio', { name: 'Custom' }).isChecked(), true);
+    await page.waitForFunction(`${statValue('hist-volume', 'B')} > 0`, undefined, { timeout: 60_000 });
+    metrics.dashboardZoom = {
+      minutes: (to - from) / 60_000,
+      volume: await page.getByTestId('hist-volume').textContent(),
+    };
+    // A drill-down opens the explorer over the same fixed range.
+    const app = page.locator('ol[aria-label="Top applications"] li a').first();
+    await app.waitFor({ timeout: 60_000 });
+    await app.click();
+    await page.waitForURL(/\/explorer\?/);
+    const ex = new URL(page.url());
+    assert.equal(ex.searchParams.get('range'), 'custom');
+    assert.equal(Number(ex.searchParams.get('from')), from);
+    assert.equal(Number(ex.searchParams.get('to')), to);
+    assert.equal(await page.getByRole('radio', { name: 'Custom' }).isChecked(), true);
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="flow-table"] tbody tr').length > 0`,
+      undefined,
+      { timeout: 120_000 },
+    );
+    // Back to a preset drops the fixed range.
+    await page.getByRole('radio', { name: '1 h' }).click();
+    await page.waitForURL((u) => u.searchParams.get('range') === '1h' && !u.searchParams.has('from'));
+    await page.close();
+  });
+
   test('the live tables: busiest hosts with their rates, largest active flows, a page at a time', async () => {
     const page = await ctx.newPage();
     await page.goto(`${flowlens.url}/hosts`);

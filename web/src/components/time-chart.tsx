@@ -29,11 +29,16 @@ export function TimeChart(props: {
   fmt: (v: number) => string;
   height?: number;
   label: string;
+  /** Set: dragging across the chart selects a time range (epoch ms) and calls this. */
+  onSelect?: (fromMs: number, toMs: number) => void;
 }): ReactElement {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
   const fmtRef = useRef(props.fmt);
   fmtRef.current = props.fmt;
+  const selectRef = useRef(props.onSelect);
+  selectRef.current = props.onSelect;
+  const selectable = props.onSelect !== undefined;
   const height = props.height ?? 220;
   const seriesKey = props.series.map((s) => s.label + s.color).join('|');
 
@@ -55,7 +60,20 @@ export function TimeChart(props: {
           width: Math.max(200, el.clientWidth),
           height,
           legend: { show: false },
-          cursor: { points: { size: 6 }, drag: { x: false, y: false } },
+          cursor: { points: { size: 6 }, drag: { x: selectable, y: false, setScale: false } },
+          hooks: {
+            setSelect: [
+              (u: uPlot) => {
+                const { left, width } = u.select;
+                if (width <= 0) return;
+                const from = u.posToVal(left, 'x') * 1000;
+                const to = u.posToVal(left + width, 'x') * 1000;
+                // The selection is only a gesture: the page redraws the chart for the new range.
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                selectRef.current?.(from, to);
+              },
+            ],
+          },
           scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
           axes: [
             { ...axis },
@@ -97,14 +115,19 @@ export function TimeChart(props: {
       plot.current = undefined;
     };
     // The chart is rebuilt only when its series change; data updates go through setData below.
-  }, [seriesKey, height]);
+  }, [seriesKey, height, selectable]);
 
   useEffect(() => {
     plot.current?.setData(props.data);
   }, [props.data]);
 
   return (
-    <div className="chart" role="img" aria-label={props.label}>
+    <div
+      className={selectable ? 'chart chart-selectable' : 'chart'}
+      role="img"
+      aria-label={selectable ? `${props.label}; drag across it to zoom into a time range` : props.label}
+      title={selectable ? 'Drag across the chart to zoom into that time range' : undefined}
+    >
       <div className="chart-legend" aria-hidden="true">
         {props.series.map((s) => (
           <span key={s.label}>

@@ -9,6 +9,14 @@ import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtRate, protoName } fro
 import { useApi } from '../hooks.ts';
 import { setLiveSettings, useLive } from '../live.ts';
 import { setQuery, useLocation } from '../router.ts';
+import {
+  customQuery,
+  MIN_SELECTION_MS,
+  seriesStep,
+  timeWindow,
+  windowLabel,
+  type TimeWindow,
+} from '../time-window.ts';
 
 export const RANGES = [
   { value: 'live', label: 'Live' },
@@ -17,19 +25,18 @@ export const RANGES = [
   { value: '24h', label: '24 h' },
   { value: '7d', label: '7 d' },
 ] as const;
-const STEPS: Record<string, string> = { '1h': '1m', '6h': '5m', '24h': '10m', '7d': '1h' };
 const MAX_POINTS = 900;
-const RANGE_SECONDS: Record<string, number> = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800 };
 
-/** Where a drill-down from a value goes: the explorer filtered on it. */
-const explore = (filter: string, range = '1h'): string =>
-  `/explorer?filter=${encodeURIComponent(filter)}&range=${range}`;
+/** Where a drill-down from a value goes: the explorer filtered on it, over the same window. */
+const explore = (filter: string, link = 'range=1h'): string =>
+  `/explorer?filter=${encodeURIComponent(filter)}&${link}`;
 
 function topItems(
   list: TopEntry[] | undefined,
   kind: 'host' | 'app' | 'category' | 'proto' | 'as' | 'country',
   live: boolean,
-  range: string,
+  /** The window drill-downs keep ("range=1h"; live views drill into the last hour). */
+  link: string,
 ): BarItem[] | undefined {
   return list?.map((e) => {
     const value = live ? e.bps : e.bytes;
@@ -49,7 +56,7 @@ function topItems(
           label: protoName(e.key),
           value,
           display,
-          href: explore(clause('proto', e.key), live ? '1h' : range),
+          href: explore(clause('proto', e.key), live ? 'range=1h' : link),
         };
       case 'as':
         return {
@@ -61,7 +68,7 @@ function topItems(
           ),
           value,
           display,
-          href: explore(clause('as', e.key), live ? '1h' : range),
+          href: explore(clause('as', e.key), live ? 'range=1h' : link),
         };
       case 'country':
         return {
@@ -73,7 +80,7 @@ function topItems(
           ),
           value,
           display,
-          href: explore(clause('country', e.key), live ? '1h' : range),
+          href: explore(clause('country', e.key), live ? 'range=1h' : link),
         };
       case 'app':
         return {
@@ -81,7 +88,7 @@ function topItems(
           label: e.key || 'Unknown',
           value,
           display,
-          href: explore(clause('app', e.key), live ? '1h' : range),
+          href: explore(clause('app', e.key), live ? 'range=1h' : link),
         };
       case 'category':
         return {
@@ -89,7 +96,7 @@ function topItems(
           label: e.key || 'Unknown',
           value,
           display,
-          href: explore(clause('category', e.key), live ? '1h' : range),
+          href: explore(clause('category', e.key), live ? 'range=1h' : link),
         };
     }
   });
@@ -152,19 +159,21 @@ function historyRates(total?: Series, into?: Series, out?: Series): Rates {
   ];
 }
 
-function useHistory(range: string): {
+function useHistory(win: TimeWindow | undefined): {
   chart: Rates;
   top: Record<string, TopEntry[] | undefined>;
   totals: { bytes: number; flows: number; bytesIn: number; bytesOut: number } | undefined;
   /** Distinct addresses in the range ("+" when there are more than the API counts). */
   hosts: string | undefined;
 } {
-  const on = range !== 'live';
-  const from = `-${range}`;
-  const base = { from, limit: 8 };
-  const series = useApi<Series>('series', { from, step: STEPS[range] }, { enabled: on });
-  const seriesIn = useApi<Series>('series', { from, step: STEPS[range], direction: 'in' }, { enabled: on });
-  const seriesOut = useApi<Series>('series', { from, step: STEPS[range], direction: 'out' }, { enabled: on });
+  const on = win !== undefined;
+  const from = win?.from ?? '-1h';
+  const to = win?.to;
+  const step = seriesStep(win?.spanMs ?? 3_600_000);
+  const base = { from, to, limit: 8 };
+  const series = useApi<Series>('series', { from, to, step }, { enabled: on });
+  const seriesIn = useApi<Series>('series', { from, to, step, direction: 'in' }, { enabled: on });
+  const seriesOut = useApi<Series>('series', { from, to, step, direction: 'out' }, { enabled: on });
   // Talkers by what they sent and received, as the live list counts them.
   const talkers = useApi<
     Page<{ host: string; bytes: number; packets: number; flows: number }> & { truncated?: boolean }
@@ -173,7 +182,7 @@ function useHistory(range: string): {
   const cats = useApi<Page<Row>>('protocols', { ...base, by: 'appCategory' }, { enabled: on });
   const protos = useApi<Page<Row>>('protocols', { ...base, by: 'proto' }, { enabled: on });
   type Rep = Page<{ keys: Record<string, string | null>; sum: number }>;
-  const rep = (d: string) => ({ from, dimensions: [d], metric: 'bytes', limit: 10 });
+  const rep = (d: string) => ({ from, to, dimensions: [d], metric: 'bytes', limit: 10 });
   const sc = useApi<Rep>('reports', rep('srcCountry'), { enabled: on });
   const dc = useApi<Rep>('reports', rep('dstCountry'), { enabled: on });
   const sa = useApi<Rep>('reports', rep('srcAs'), { enabled: on });
@@ -209,8 +218,10 @@ function useHistory(range: string): {
 
 export function Dashboard(): ReactElement {
   const { query } = useLocation();
-  const range = query.get('range') ?? 'live';
-  const live = range === 'live';
+  const live = (query.get('range') ?? 'live') === 'live';
+  const win = live ? undefined : timeWindow(query);
+  const range = win?.range ?? 'live';
+  const link = win?.link ?? 'range=1h';
   useEffect(() => setLiveSettings('5m', 8), []);
   const stats = useLive<Stats>('stats', live);
   // Talkers: both ways (the top list), or the hosts sending / receiving the most.
@@ -220,7 +231,7 @@ export function Dashboard(): ReactElement {
   const liveDestinations = useLive<HostRate[]>('top-destinations', live && side === 'dst');
   const histSide = useApi<Page<Row>>(
     'top-talkers',
-    { from: `-${range}`, limit: 8, direction: side === 'dst' ? 'dst' : 'src' },
+    { from: win?.from ?? '-1h', to: win?.to, limit: 8, direction: side === 'dst' ? 'dst' : 'src' },
     { enabled: !live && side !== 'both' },
   );
   const liveSide = side === 'src' ? liveSources : liveDestinations;
@@ -250,7 +261,15 @@ export function Dashboard(): ReactElement {
     const col = (i: number): number[] => ts.map((t) => points.get(t)?.[i] ?? 0);
     return [ts.map((t) => t / 1000), col(0), col(1), col(2), col(3), col(4), col(5)];
   }, [points]);
-  const hist = useHistory(live ? '1h' : range);
+  const hist = useHistory(win);
+  // Past windows zoom: dragging across a chart narrows the window to the selection.
+  const zoom = live
+    ? {}
+    : {
+        onSelect: (fromMs: number, toMs: number) => {
+          if (toMs - fromMs >= MIN_SELECTION_MS) setQuery(customQuery(fromMs, toMs), false);
+        },
+      };
   const chart = live ? liveChart : hist.chart;
   const bits = useMemo<uPlot.AlignedData>(() => [chart[0], chart[1], chart[2], chart[3]], [chart]);
   const packets = useMemo<uPlot.AlignedData>(() => [chart[0], chart[4], chart[5], chart[6]], [chart]);
@@ -259,12 +278,18 @@ export function Dashboard(): ReactElement {
 
   return (
     <>
-      <PageHead title="Dashboard" sub={live ? 'Live, updated every second' : `The last ${range}`}>
+      <PageHead
+        title="Dashboard"
+        sub={live ? 'Live, updated every second' : `${windowLabel(win!)} · drag across a chart to zoom in`}
+      >
         <Segmented
           label="Time range"
           value={range}
-          options={[...RANGES]}
-          onChange={(v) => setQuery({ range: v === 'live' ? undefined : v })}
+          options={range === 'custom' ? [...RANGES, { value: 'custom', label: 'Custom' }] : [...RANGES]}
+          onChange={(v) => {
+            if (v !== 'custom')
+              setQuery({ range: v === 'live' ? undefined : v, from: undefined, to: undefined });
+          }}
         />
       </PageHead>
       <div className="stats-row">
@@ -303,7 +328,7 @@ export function Dashboard(): ReactElement {
             <Stat label="Out" value={fmtBytes(hist.totals?.bytesOut)} testId="hist-out" />
             <Stat
               label="Average rate"
-              value={fmtBps(hist.totals ? (hist.totals.bytes * 8) / RANGE_SECONDS[range]! : undefined)}
+              value={fmtBps(hist.totals ? (hist.totals.bytes * 8 * 1000) / win!.spanMs : undefined)}
             />
             <Stat label="Flows" value={fmtCount(hist.totals?.flows)} />
             <Stat label="Hosts" value={hist.hosts ?? '–'} testId="hist-hosts" />
@@ -317,6 +342,7 @@ export function Dashboard(): ReactElement {
             data={bits}
             series={DIRECTION_SERIES}
             fmt={fmtBps}
+            {...zoom}
           />
         </Card>
         <Card title="Packets per second" id="tp-pps">
@@ -325,6 +351,7 @@ export function Dashboard(): ReactElement {
             data={packets}
             series={DIRECTION_SERIES}
             fmt={(v) => fmtRate(v)}
+            {...zoom}
           />
         </Card>
       </div>
@@ -347,23 +374,23 @@ export function Dashboard(): ReactElement {
         >
           <BarList
             label={side === 'both' ? 'Top talkers' : side === 'src' ? 'Top sources' : 'Top destinations'}
-            items={topItems(side === 'both' ? top?.talkers : sideTop, 'host', live, range)}
+            items={topItems(side === 'both' ? top?.talkers : sideTop, 'host', live, link)}
           />
         </Card>
         <Card title="Applications" id="t-apps">
-          <BarList label="Top applications" items={topItems(top?.applications, 'app', live, range)} />
+          <BarList label="Top applications" items={topItems(top?.applications, 'app', live, link)} />
         </Card>
         <Card title="Categories" id="t-cats">
-          <BarList label="Top categories" items={topItems(top?.categories, 'category', live, range)} />
+          <BarList label="Top categories" items={topItems(top?.categories, 'category', live, link)} />
         </Card>
         <Card title="Countries" id="t-countries">
-          <BarList label="Top countries" items={topItems(top?.countries, 'country', live, range)} />
+          <BarList label="Top countries" items={topItems(top?.countries, 'country', live, link)} />
         </Card>
         <Card title="Autonomous systems" id="t-as">
-          <BarList label="Top AS" items={topItems(top?.as, 'as', live, range)} />
+          <BarList label="Top AS" items={topItems(top?.as, 'as', live, link)} />
         </Card>
         <Card title="Protocols" id="t-protos">
-          <BarList label="Protocol mix" items={topItems(top?.protocols, 'proto', live, range)} />
+          <BarList label="Protocol mix" items={topItems(top?.protocols, 'proto', live, link)} />
         </Card>
       </div>
     </>

@@ -9,6 +9,7 @@ import { clause, FLOW_FIELDS } from '../fields.ts';
 import { fmtCount } from '../format.ts';
 import { prefetch, useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
+import { timeWindow, windowLabel } from '../time-window.ts';
 
 const PAGE_SIZES = [50, 100, 250];
 const COLS_KEY = 'flowlens-explorer-columns';
@@ -33,14 +34,24 @@ function loadCols(): string[] {
 export function Explorer(): ReactElement {
   const { query } = useLocation();
   const filter = query.get('filter') ?? '';
-  const range = query.get('range') ?? '1h';
+  // A preset, or the fixed range a chart zoom or a custom report handed over.
+  const win = timeWindow(query);
+  const range = win.range;
   const sort = query.get('sort') ?? 'time';
   const order = query.get('order') ?? 'desc';
   const offset = Number(query.get('offset') ?? 0);
   const size = Number(query.get('size') ?? 50);
   const PAGE = PAGE_SIZES.includes(size) ? size : 50;
   const [cols, setCols] = useState<string[]>(loadCols);
-  const flowParams = (at: number) => ({ from: `-${range}`, filter, sort, order, limit: PAGE, offset: at });
+  const flowParams = (at: number) => ({
+    from: win.from,
+    to: win.to,
+    filter,
+    sort,
+    order,
+    limit: PAGE,
+    offset: at,
+  });
   const flows = useApi<Page<FlowRow>>('flows', flowParams(offset));
   const total = flows.data?.total ?? 0;
   // The next page is fetched while this one is read, so "Older" shows at once.
@@ -65,16 +76,21 @@ export function Explorer(): ReactElement {
 
   return (
     <>
-      <PageHead title="Flow explorer" sub="Every stored flow. Click a value to filter on it.">
+      <PageHead
+        title="Flow explorer"
+        sub={`Every stored flow. Click a value to filter on it.${range === 'custom' ? ` ${windowLabel(win)}.` : ''}`}
+      >
         <Segmented
           label="Time range"
           value={range}
-          options={RANGES}
-          onChange={(v) => setQuery({ range: v, offset: undefined })}
+          options={range === 'custom' ? [...RANGES, { value: 'custom', label: 'Custom' }] : RANGES}
+          onChange={(v) => {
+            if (v !== 'custom') setQuery({ range: v, from: undefined, to: undefined, offset: undefined });
+          }}
         />
       </PageHead>
       <FilterInput
-        range={range}
+        range={range === 'custom' ? '24h' : range}
         value={filter}
         onSubmit={(v) => setQuery({ filter: v, offset: undefined }, false)}
         error={err}

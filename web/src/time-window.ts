@@ -80,7 +80,8 @@ export function seriesStep(spanMs: number): string {
   return '1d';
 }
 
-const when = (ms: number): string =>
+/** "Nov 21, 14:00" (the UI's short instant). */
+export const fmtWhen = (ms: number): string =>
   new Date(ms).toLocaleString('en-GB', {
     month: 'short',
     day: 'numeric',
@@ -89,7 +90,10 @@ const when = (ms: number): string =>
     hour12: false,
   });
 
+/** "Nov 21, 14:00 – Nov 21, 15:30". */
+export const fmtPeriod = (from: number, to: number): string => `${fmtWhen(from)} – ${fmtWhen(to)}`;
+
 /** "The last 6h", or "Nov 21, 14:00 – Nov 21, 15:30". */
 export function windowLabel(w: TimeWindow): string {
-  return w.range === 'custom' ? `${when(w.fromMs!)} – ${when(w.toMs!)}` : `The last ${w.range}`;
+  return w.range === 'custom' ? fmtPeriod(w.fromMs!, w.toMs!) : `The last ${w.range}`;
 }

@@ -13,6 +13,7 @@ import { Card, ErrorNote, PageHead, Segmented, Skeleton } from '../components/ui
 import { fmtBps, fmtMetric, fmtPct } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
+import { fmtPeriod, PRESET_MS } from '../time-window.ts';
 
 const DIMENSIONS = [
   ['appProto', 'Application'],
@@ -30,12 +31,6 @@ const DIMENSIONS = [
   ['outIf', 'Output interface'],
   ['vlan', 'VLAN'],
 ] as const;
-const RANGE_MS: Record<string, number> = {
-  '1h': 3_600_000,
-  '6h': 21_600_000,
-  '24h': 86_400_000,
-  '7d': 604_800_000,
-};
 const COMPARE = [
   { value: 'prev', label: 'Previous' },
   { value: 'day', label: 'Day before' },
@@ -59,15 +54,6 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 const fromLocalInput = (v: string): number => new Date(v).getTime();
-
-const fmtWhen = (ms: number): string =>
-  new Date(ms).toLocaleString('en-GB', {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-const fmtPeriod = (from: number, to: number): string => `${fmtWhen(from)} – ${fmtWhen(to)}`;
 
 /** Two datetime inputs and an Apply button; `onApply` gets epoch ms. */
 function RangeForm(props: {
@@ -135,7 +121,7 @@ export function Reports(): ReactElement {
   const now = Math.floor(Date.now() / 60_000) * 60_000;
   const custom = range === 'custom';
   const bTo = custom ? Number(query.get('to') ?? now) : now;
-  const bFrom = custom ? Number(query.get('from') ?? now - 3_600_000) : now - (RANGE_MS[range] ?? 3_600_000);
+  const bFrom = custom ? Number(query.get('from') ?? now - 3_600_000) : now - (PRESET_MS[range] ?? 3_600_000);
   const span = Math.max(60_000, bTo - bFrom);
   const shift = SHIFT_MS[cmp] ?? span;
   const aFrom = cmp === 'custom' ? Number(query.get('aFrom') ?? bFrom - span) : bFrom - shift;
@@ -190,7 +176,7 @@ export function Reports(): ReactElement {
           label="Time range"
           value={range}
           options={[
-            ...Object.keys(RANGE_MS).map((r) => ({ value: r, label: r })),
+            ...Object.keys(PRESET_MS).map((r) => ({ value: r, label: r })),
             { value: 'custom', label: 'Custom' },
           ]}
           onChange={(v) =>

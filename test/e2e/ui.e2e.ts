@@ -212,6 +212,18 @@ describe('web UI', { skip: missing || false }, () => {
       undefined,
       { timeout: 120_000 },
     );
+    // The fixed range can be typed in too: ten minutes earlier start.
+    const form = page.getByTestId('explorer-range');
+    const fromInput = form.locator('input[name="from"]');
+    const shown = await fromInput.inputValue();
+    const earlier = new Date(new Date(shown).getTime() - 10 * 60_000);
+    const local = new Date(earlier.getTime() - earlier.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    await fromInput.fill(local);
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((u) => Number(u.searchParams.get('from')) === from - 10 * 60_000);
+    await page.screenshot({ path: join(ARTIFACTS, 'explorer-custom-range.png') });
     // Back to a preset drops the fixed range.
     await page.getByRole('radio', { name: '1 h' }).click();
     await page.waitForURL((u) => u.searchParams.get('range') === '1h' && !u.searchParams.has('from'));

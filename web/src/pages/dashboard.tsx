@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type uPlot from 'uplot';
 import type { Page, Series, Stats, TopEntry } from '../api.ts';
 import { BarList, Card, PageHead, Segmented, Stat, type BarItem } from '../components/ui.tsx';
+import { RangeForm } from '../components/range-form.tsx';
 import { TimeChart, type ChartSeries } from '../components/time-chart.tsx';
 import { clause } from '../fields.ts';
 import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtRate, protoName } from '../format.ts';
@@ -285,13 +286,25 @@ export function Dashboard(): ReactElement {
         <Segmented
           label="Time range"
           value={range}
-          options={range === 'custom' ? [...RANGES, { value: 'custom', label: 'Custom' }] : [...RANGES]}
+          options={[...RANGES, { value: 'custom', label: 'Custom' }]}
           onChange={(v) => {
-            if (v !== 'custom')
-              setQuery({ range: v === 'live' ? undefined : v, from: undefined, to: undefined });
+            // Custom starts from the window shown (the last hour when live), to be edited below.
+            const span = win?.spanMs ?? 3_600_000;
+            const end = win?.toMs ?? Date.now();
+            if (v === 'custom') setQuery(customQuery(end - span, end), false);
+            else setQuery({ range: v === 'live' ? undefined : v, from: undefined, to: undefined });
           }}
         />
       </PageHead>
+      {range === 'custom' && (
+        <RangeForm
+          label="Time range"
+          testId="dashboard-range"
+          from={win!.fromMs!}
+          to={win!.toMs!}
+          onApply={(f, t) => setQuery(customQuery(f, t), false)}
+        />
+      )}
       <div className="stats-row">
         {live ? (
           <>

@@ -9,7 +9,8 @@ import { clause, FLOW_FIELDS } from '../fields.ts';
 import { fmtCount } from '../format.ts';
 import { prefetch, useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
-import { timeWindow, windowLabel } from '../time-window.ts';
+import { customQuery, timeWindow, windowLabel } from '../time-window.ts';
+import { RangeForm } from '../components/range-form.tsx';
 
 const PAGE_SIZES = [50, 100, 250];
 const COLS_KEY = 'flowlens-explorer-columns';
@@ -83,12 +84,23 @@ export function Explorer(): ReactElement {
         <Segmented
           label="Time range"
           value={range}
-          options={range === 'custom' ? [...RANGES, { value: 'custom', label: 'Custom' }] : RANGES}
+          options={[...RANGES, { value: 'custom', label: 'Custom' }]}
           onChange={(v) => {
-            if (v !== 'custom') setQuery({ range: v, from: undefined, to: undefined, offset: undefined });
+            const end = win.toMs ?? Date.now();
+            if (v === 'custom') setQuery({ ...customQuery(end - win.spanMs, end), offset: undefined }, false);
+            else setQuery({ range: v, from: undefined, to: undefined, offset: undefined });
           }}
         />
       </PageHead>
+      {range === 'custom' && (
+        <RangeForm
+          label="Time range"
+          testId="explorer-range"
+          from={win.fromMs!}
+          to={win.toMs!}
+          onApply={(f, t) => setQuery({ ...customQuery(f, t), offset: undefined }, false)}
+        />
+      )}
       <FilterInput
         range={range === 'custom' ? '24h' : range}
         value={filter}

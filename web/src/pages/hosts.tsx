@@ -8,6 +8,8 @@ import { BarList, Card, PageHead, Skeleton, Stat } from '../components/ui.tsx';
 import { countryName, flag, fmtBps, fmtBytes, fmtCount, fmtTime, protoName } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { setLiveSettings, useLive } from '../live.ts';
+import { navigate } from '../router.ts';
+import { customWindow, MIN_SELECTION_MS } from '../time-window.ts';
 import { HostDeviceCard } from './devices-host-card.tsx';
 
 /** A host of the live `hosts` topic (src/live HostView). */
@@ -256,6 +258,11 @@ export function HostPage({ addr }: { addr: string }): ReactElement {
           ]}
           fmt={fmtBps}
           height={180}
+          onSelect={(from, to) => {
+            // Zooming into the host's chart opens its flows in that range.
+            if (to - from >= MIN_SELECTION_MS)
+              navigate(`/explorer?filter=${encodeURIComponent(filter)}&${customWindow(from, to).link}`);
+          }}
         />
       </Card>
       <div className="grid2">

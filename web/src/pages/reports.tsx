@@ -13,7 +13,8 @@ import { Card, ErrorNote, PageHead, Segmented, Skeleton } from '../components/ui
 import { fmtBps, fmtMetric, fmtPct } from '../format.ts';
 import { useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
-import { fmtPeriod, PRESET_MS } from '../time-window.ts';
+import { customQuery, fmtPeriod, MIN_SELECTION_MS, PRESET_MS } from '../time-window.ts';
+import { RangeForm } from '../components/range-form.tsx';
 
 const DIMENSIONS = [
   ['appProto', 'Application'],
@@ -46,48 +47,6 @@ function stepFor(spanMs: number): string {
   if (spanMs <= 86_400_000) return '1h';
   if (spanMs <= 604_800_000) return '6h';
   return '1d';
-}
-
-/** Epoch ms <-> the value of an <input type="datetime-local"> (local time, minutes). */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
-const fromLocalInput = (v: string): number => new Date(v).getTime();
-
-/** Two datetime inputs and an Apply button; `onApply` gets epoch ms. */
-function RangeForm(props: {
-  label: string;
-  from: number;
-  to: number;
-  onApply: (from: number, to: number) => void;
-  testId: string;
-}): ReactElement {
-  return (
-    <form
-      className="range-form"
-      aria-label={props.label}
-      data-testid={props.testId}
-      key={`${props.from}-${props.to}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        const from = fromLocalInput(String(f.get('from')));
-        const to = fromLocalInput(String(f.get('to')));
-        if (Number.isFinite(from) && Number.isFinite(to) && from < to) props.onApply(from, to);
-      }}
-    >
-      <label>
-        From <input type="datetime-local" name="from" defaultValue={toLocalInput(props.from)} required />
-      </label>
-      <label>
-        To <input type="datetime-local" name="to" defaultValue={toLocalInput(props.to)} required />
-      </label>
-      <button type="submit" className="btn">
-        Apply
-      </button>
-    </form>
-  );
 }
 
 interface ReportRow {
@@ -280,6 +239,9 @@ export function Reports(): ReactElement {
           ]}
           fmt={metric === 'bytes' ? fmtBps : (v) => v.toFixed(v < 10 ? 1 : 0)}
           height={200}
+          onSelect={(from, to) => {
+            if (to - from >= MIN_SELECTION_MS) setQuery(customQuery(from, to), false);
+          }}
         />
       </Card>
       <Card title="Breakdown" id="breakdown">

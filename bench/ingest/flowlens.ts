@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from '../common/child-process.ts';
 import { freeTcpPort, freeUdpPort, sleep } from '../common/free-port.ts';
-import { processCpuSeconds, threadCpuSeconds, udpSocketState } from '../common/proc-stats.ts';
+import { processCpuSeconds, udpSocketState } from '../common/proc-stats.ts';
+import { openCpuWindow } from './cpu-window.ts';
 import type { StartCollector } from './collector-under-test.ts';
 import { sum, sumBy } from './prometheus-text.ts';
 import { waitUntilSettled } from './settle.ts';
@@ -79,9 +80,7 @@ export const startFlowlens: StartCollector = async (o) => {
     cleanup();
     throw err;
   }
-  const cpu0 = processCpuSeconds(proc.pid);
-  const threads0 = threadCpuSeconds(proc.pid);
-  const t0 = Date.now();
+  const cpu = openCpuWindow(proc.pid);
   return {
     port,
     async finish(expected) {
@@ -100,10 +99,7 @@ export const startFlowlens: StartCollector = async (o) => {
         });
         const text = await metrics();
         const catchUpSeconds = (Date.now() - settleStart) / 1000;
-        const cpuWindowSeconds = (Date.now() - t0) / 1000;
-        const cpuSeconds = processCpuSeconds(proc.pid) - cpu0;
-        const threadCpu: Record<string, number> = {};
-        for (const [name, s] of threadCpuSeconds(proc.pid)) threadCpu[name] = s - (threads0.get(name) ?? 0);
+        const used = cpu.read();
         const socketDrops = udpSocketState(port).drops;
         const otherDrops = sumBy(text, 'flowlens_pipeline_dropped_total', ['stage', 'reason']);
         const errors = sumBy(text, 'flowlens_collector_errors_total', ['kind']);
@@ -114,9 +110,7 @@ export const startFlowlens: StartCollector = async (o) => {
           socketDrops,
           otherDrops,
           errors,
-          threadCpuSeconds: threadCpu,
-          cpuSeconds,
-          cpuWindowSeconds,
+          ...used,
           catchUpSeconds,
         };
       } finally {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, startChild } from '../common/child-process.ts';
 import { freeUdpPort, sleep } from '../common/free-port.ts';
-import { processCpuSeconds, threadCpuSeconds, udpSocketState } from '../common/proc-stats.ts';
+import { udpSocketState } from '../common/proc-stats.ts';
+import { openCpuWindow, settleByCpu } from './cpu-window.ts';
 import type { StartCollector } from './collector-under-test.ts';
-import { waitUntilSettled } from './settle.ts';
 
 const BIND_TIMEOUT_MS = 5_000;
 /** nfcapd rotates files this often; longer than any step, so one file per step. */
@@ -48,31 +48,15 @@ export const startNfcapd: StartCollector = async (o) => {
     cleanup();
     throw err;
   }
-  const cpu0 = processCpuSeconds(proc.pid);
-  const threads0 = threadCpuSeconds(proc.pid);
-  const t0 = Date.now();
+  const cpu = openCpuWindow(proc.pid);
   return {
     port,
     async finish() {
       try {
         // nfcapd reports no progress counter: wait for its CPU time to stop growing.
-        const cpuNow = (): number => processCpuSeconds(proc.pid);
-        const progress = async (): Promise<number> => Math.round(cpuNow() * 100);
-        const settleStart = Date.now();
-        await waitUntilSettled({
-          port,
-          progress,
-          cpuSeconds: cpuNow,
-          expected: Infinity,
-          quietMs: QUIET_MS,
-          timeoutMs: SETTLE_TIMEOUT_MS,
-        });
+        const catchUpSeconds = await settleByCpu(proc.pid, port, QUIET_MS, SETTLE_TIMEOUT_MS);
         const socketDrops = udpSocketState(port).drops;
-        const catchUpSeconds = (Date.now() - settleStart) / 1000;
-        const cpuWindowSeconds = (Date.now() - t0) / 1000;
-        const cpuSeconds = processCpuSeconds(proc.pid) - cpu0;
-        const threadCpu: Record<string, number> = {};
-        for (const [name, s] of threadCpuSeconds(proc.pid)) threadCpu[name] = s - (threads0.get(name) ?? 0);
+        const used = cpu.read();
         const code = await proc.stop('SIGTERM');
         if (code !== 0) throw new Error(`nfcapd exited ${code}: ${proc.output()}`);
         const records = parseFlows(await runCommand('nfdump', ['-R', dir, '-I'], NFDUMP_TIMEOUT_MS));
@@ -81,9 +65,7 @@ export const startNfcapd: StartCollector = async (o) => {
           socketDrops,
           otherDrops: {},
           errors: {},
-          threadCpuSeconds: threadCpu,
-          cpuSeconds,
-          cpuWindowSeconds,
+          ...used,
           catchUpSeconds,
         };
       } finally {

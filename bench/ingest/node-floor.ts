@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { startChild } from '../common/child-process.ts';
 import { freeUdpPort, sleep } from '../common/free-port.ts';
-import { processCpuSeconds, threadCpuSeconds, udpSocketState } from '../common/proc-stats.ts';
+import { udpSocketState } from '../common/proc-stats.ts';
+import { openCpuWindow, settleByCpu } from './cpu-window.ts';
 import type { StartCollector } from './collector-under-test.ts';
-import { waitUntilSettled } from './settle.ts';
 
 const RECEIVER = fileURLToPath(new URL('./floor-receiver.ts', import.meta.url));
 const BIND_TIMEOUT_MS = 10_000;
@@ -32,28 +32,13 @@ export const startNodeFloor: StartCollector = async (o) => {
     await proc.stop('SIGKILL');
     throw err;
   }
-  const cpu0 = processCpuSeconds(proc.pid);
-  const threads0 = threadCpuSeconds(proc.pid);
-  const t0 = Date.now();
+  const cpu = openCpuWindow(proc.pid);
   return {
     port,
     async finish() {
-      const cpuNow = (): number => processCpuSeconds(proc.pid);
-      const settleStart = Date.now();
-      await waitUntilSettled({
-        port,
-        progress: async () => Math.round(cpuNow() * 100),
-        cpuSeconds: cpuNow,
-        expected: Infinity,
-        quietMs: QUIET_MS,
-        timeoutMs: SETTLE_TIMEOUT_MS,
-      });
+      const catchUpSeconds = await settleByCpu(proc.pid, port, QUIET_MS, SETTLE_TIMEOUT_MS);
       const socketDrops = udpSocketState(port).drops;
-      const catchUpSeconds = (Date.now() - settleStart) / 1000;
-      const cpuWindowSeconds = (Date.now() - t0) / 1000;
-      const cpuSeconds = processCpuSeconds(proc.pid) - cpu0;
-      const threadCpu: Record<string, number> = {};
-      for (const [name, s] of threadCpuSeconds(proc.pid)) threadCpu[name] = s - (threads0.get(name) ?? 0);
+      const used = cpu.read();
       const code = await proc.stop('SIGTERM');
       if (code !== 0) throw new Error(`floor receiver exited ${code}: ${proc.output()}`);
       const m = /records (\d+)/.exec(proc.output());
@@ -63,9 +48,7 @@ export const startNodeFloor: StartCollector = async (o) => {
         socketDrops,
         otherDrops: {},
         errors: {},
-        threadCpuSeconds: threadCpu,
-        cpuSeconds,
-        cpuWindowSeconds,
+        ...used,
         catchUpSeconds,
       };
     },

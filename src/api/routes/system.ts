@@ -39,6 +39,22 @@ function checkMetricsToken(header: string | undefined, token: string): void {
     );
 }
 
+/** The body of /healthz, whether ready (200) or starting (503). */
+const HEALTH_BODY = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['status', 'ready'],
+  properties: {
+    status: { type: 'string' },
+    ready: { type: 'boolean' },
+    enrichmentLoaded: {
+      type: 'boolean',
+      description:
+        'The decode workers have loaded the enrichment databases (until then flows are stored unenriched)',
+    },
+  },
+};
+
 /** Registers /metrics and /healthz. */
 export function systemRoutes(app: FastifyInstance, deps: SystemDeps): void {
   // Without the API (no shared schemas, no document) the routes carry no schema.
@@ -84,35 +100,9 @@ export function systemRoutes(app: FastifyInstance, deps: SystemDeps): void {
       summary: 'Liveness and readiness',
       description: 'No credentials: it reports no traffic data. 503 while starting.',
       response: {
-        200: {
-          type: 'object',
-          additionalProperties: true,
-          required: ['status', 'ready'],
-          properties: {
-            status: { type: 'string' },
-            ready: { type: 'boolean' },
-            enrichmentLoaded: {
-              type: 'boolean',
-              description:
-                'The decode workers have loaded the enrichment databases (until then flows are stored unenriched)',
-            },
-          },
-        },
+        200: HEALTH_BODY,
         400: { $ref: 'Error#' },
-        503: {
-          type: 'object',
-          additionalProperties: true,
-          required: ['status', 'ready'],
-          properties: {
-            status: { type: 'string' },
-            ready: { type: 'boolean' },
-            enrichmentLoaded: {
-              type: 'boolean',
-              description:
-                'The decode workers have loaded the enrichment databases (until then flows are stored unenriched)',
-            },
-          },
-        },
+        503: HEALTH_BODY,
       },
     }),
     handler: async (_req, reply) => {

@@ -133,8 +133,10 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       c.liveInInterval = 0;
     }
   };
+  let lastSumsOf: string | undefined;
+  let lastSums: ExporterAcc | undefined;
   const local = createLocalNetworks(opts.localNetworks ?? DEFAULT_LOCAL_NETWORKS);
-  const hosts = new HostSums(maxHosts, (addr) => local.contains(addr));
+  const hosts = new HostSums(maxHosts, (addr, v4) => (v4 >= 0 ? local.containsV4(v4) : local.contains(addr)));
   /** Bytes and packets entering the local networks (remote -> local) and leaving them (local -> remote). */
   const dir = { bi: 0, pi: 0, bo: 0, po: 0 };
 
@@ -230,11 +232,14 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
       t.bytes += b + rb;
       t.packets += p + rp;
       t.flows++;
-      let e = exporters.get(r.exporter);
+      // Runs of records share their exporter: the last one's sums save the lookup.
+      let e = r.exporter === lastSumsOf ? lastSums : exporters.get(r.exporter);
       if (e === undefined) {
         e = { b: 0, p: 0, f: 0, ifs: new Map() };
         exporters.set(r.exporter, e);
       }
+      lastSumsOf = r.exporter;
+      lastSums = e;
       e.b += b + rb;
       e.p += p + rp;
       e.f++;
@@ -270,6 +275,8 @@ export function createLiveAggregator(opts: LiveAggregatorOptions): LiveAggregato
         largestFlows: flows.drain(),
       };
       exporters.clear();
+      lastSumsOf = undefined;
+      lastSums = undefined;
       closeClocks();
       Object.assign(dir, { bi: 0, pi: 0, bo: 0, po: 0 });
       Object.assign(t, { bytes: 0, packets: 0, flows: 0, startMs: nowMs, pending: 0, late: 0 });

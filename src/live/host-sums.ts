@@ -8,7 +8,7 @@
  * addresses through a Map.
  */
 import { parseIpv4Number } from '../common/net.ts';
-import { pruneThreshold } from './bounded-sums.ts';
+import { sampleMedian, sampleStride } from './bounded-sums.ts';
 import type { HostDelta } from './delta.ts';
 
 export class HostSums {
@@ -34,9 +34,10 @@ export class HostSums {
   private readonly tableMask: number;
   private count = 0;
   private readonly max: number;
-  private readonly isLocal: (addr: string) => boolean;
+  private readonly isLocal: (addr: string, v4: number) => boolean;
 
-  constructor(max: number, isLocal: (addr: string) => boolean) {
+  /** `isLocal` gets the address and its IPv4 value (-1 for other addresses). */
+  constructor(max: number, isLocal: (addr: string, v4: number) => boolean) {
     this.max = Math.max(2, max);
     this.isLocal = isLocal;
     this.bo = new Float64Array(this.max);
@@ -87,7 +88,7 @@ export class HostSums {
       this.addrs[i] = addr;
       this.names[i] = name;
       this.bo[i] = this.po[i] = this.bi[i] = this.pi[i] = this.f[i] = 0;
-      this.local[i] = this.isLocal(addr) ? 1 : 0;
+      this.local[i] = this.isLocal(addr, n) ? 1 : 0;
     } else if (name !== undefined) this.names[i] = name;
     return i;
   }
@@ -110,10 +111,10 @@ export class HostSums {
   /** Drops the hosts weighing (bytes both ways) at most the median of a sample; keeps the rest in order. */
   private prune(): void {
     const n = this.count;
-    const weights = function* (h: HostSums): Generator<number> {
-      for (let i = 0; i < n; i++) yield h.bo[i]! + h.bi[i]!;
-    };
-    const threshold = pruneThreshold(n, weights(this));
+    // Straight off the arrays: a generator over every slot cost ~40 ns a slot, a prune every few thousand flows.
+    const sample: number[] = [];
+    for (let i = 0, step = sampleStride(n); i < n; i += step) sample.push(this.bo[i]! + this.bi[i]!);
+    const threshold = sampleMedian(sample);
     this.index.clear();
     this.tableSlots.fill(0);
     let j = 0;

@@ -28,6 +28,8 @@ export function parseCidr(s: string): Cidr | undefined {
 /** Tells whether an address is local. */
 export interface LocalNetworks {
   contains(address: string): boolean;
+  /** `contains` for an IPv4 address given as its 32-bit value. */
+  containsV4(n: number): boolean;
 }
 
 /** A matcher over `blocks` (malformed entries are ignored: the config schema rejects them first). */
@@ -46,13 +48,15 @@ export function createLocalNetworks(blocks: readonly string[]): LocalNetworks {
       v4.push(first, first + size - 1);
     }
   }
+  const containsV4 = (n: number): boolean => {
+    for (let i = 0; i < v4.length; i += 2) if (n >= v4[i]! && n <= v4[i + 1]!) return true;
+    return false;
+  };
   return {
+    containsV4,
     contains(address) {
       const n = parseIpv4Number(address);
-      if (n >= 0) {
-        for (let i = 0; i < v4.length; i += 2) if (n >= v4[i]! && n <= v4[i + 1]!) return true;
-        return false;
-      }
+      if (n >= 0) return containsV4(n);
       if (isIPv4(address)) return list.check(address, 'ipv4');
       if (isIPv6(address)) return list.check(address, 'ipv6');
       return false;

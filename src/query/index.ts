@@ -8,6 +8,7 @@ export {
   createQueryEngine,
   type QueryEngine,
   type QueryEngineDeps,
+  type SearchTuning,
   type FlowsQuery,
   type FlowsResult,
   type TopQuery,

@@ -30,22 +30,31 @@ export interface LoadedEngine {
 /** An engine under test. */
 export interface EngineUnderTest {
   readonly name: string;
-  /** Loads the records; undefined (with `skipReason`) when the engine is not available here. */
-  load(records: readonly FlowRecord[], nowMs: number): Promise<LoadedEngine | undefined>;
+  /**
+   * Loads the records; undefined (with `skipReason`) when the engine is not
+   * available here. `flushes` (their concatenation is `records`) says which
+   * records are written in one flush; two halves when absent.
+   */
+  load(
+    records: readonly FlowRecord[],
+    nowMs: number,
+    flushes?: readonly (readonly FlowRecord[])[],
+  ): Promise<LoadedEngine | undefined>;
   readonly skipReason?: string;
 }
 
 const DAY = 86_400_000;
 const RETENTION = { maxAgeMs: 30 * DAY, maxDiskBytes: 1 << 30, maxAge1mMs: 60 * DAY, maxAge1hMs: 400 * DAY };
 
-/** Two batches, so rollups hold partial buckets that queries must add up. */
-async function loadInTwoFlushes(
+/** Two batches by default, so rollups hold partial buckets that queries must add up. */
+async function loadInFlushes(
   store: FlowStore,
   records: readonly FlowRecord[],
   nowMs: number,
+  flushes?: readonly (readonly FlowRecord[])[],
 ): Promise<void> {
   const half = Math.floor(records.length / 2);
-  for (const part of [records.slice(0, half), records.slice(half)]) {
+  for (const part of flushes ?? [records.slice(0, half), records.slice(half)]) {
     const b = createBatchBuilder(part.length);
     for (const r of part) b.add(r, nowMs);
     store.write(b.take());
@@ -55,7 +64,7 @@ async function loadInTwoFlushes(
 
 const duckdb: EngineUnderTest = {
   name: 'duckdb',
-  async load(records, nowMs) {
+  async load(records, nowMs, flushes) {
     const dir = mkdtempSync(join(tmpdir(), 'flowlens-query-'));
     const store = createDuckDbStore({
       config: {
@@ -69,7 +78,7 @@ const duckdb: EngineUnderTest = {
       log: createSilentLogger(),
     });
     await store.start();
-    await loadInTwoFlushes(store, records, nowMs);
+    await loadInFlushes(store, records, nowMs, flushes);
     return {
       runner: store.runner,
       async close() {
@@ -84,7 +93,7 @@ const clickhouseBinary = findTool('clickhouse-server');
 
 const clickhouse: EngineUnderTest = {
   name: 'clickhouse',
-  async load(records, nowMs) {
+  async load(records, nowMs, flushes) {
     if (!clickhouseBinary)
       throw new Error('clickhouse-server is required but missing: apt-get install -y clickhouse-server');
     const server = await startClickhouseServer(clickhouseBinary);
@@ -107,7 +116,7 @@ const clickhouse: EngineUnderTest = {
     });
     try {
       await store.start();
-      await loadInTwoFlushes(store, records, nowMs);
+      await loadInFlushes(store, records, nowMs, flushes);
       if (store.stats().rowsWritten !== records.length)
         throw new Error('ClickHouse did not store every flow');
     } catch (err) {

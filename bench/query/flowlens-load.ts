@@ -42,8 +42,21 @@ const FLUSH_INTERVAL_MS = 1_000;
 /** Time far beyond any retention check: the flows are from a fixed past day. */
 const NEVER_MS = 1e13;
 
-/** Writes every flow of `o` into a new store in `dir` and closes it. */
-export async function loadIntoFlowLens(dir: string, o: SyntheticOptions): Promise<FlowLensLoadResult> {
+/** MACs of the flows made wide (fields outside the narrow table's, as the meter sets them). */
+const WIDE_SRC_MAC = '02:00:00:00:00:01';
+const WIDE_DST_MAC = '02:00:00:00:00:02';
+
+/**
+ * Writes every flow of `o` into a new store in `dir` and closes it. With
+ * `wideEvery` = k, every k-th batch's flows also carry MAC addresses (fields
+ * outside CORE_FIELDS, as meter flows do), so those rows go to `flows_wide`
+ * (ADR 0006) between narrow ones: a store with both raw tables in use.
+ */
+export async function loadIntoFlowLens(
+  dir: string,
+  o: SyntheticOptions,
+  wideEvery = 0,
+): Promise<FlowLensLoadResult> {
   const store = createDuckDbStore({
     config: {
       dir,
@@ -71,7 +84,15 @@ export async function loadIntoFlowLens(dir: string, o: SyntheticOptions): Promis
       let t = performance.now();
       const batches: ColumnarBatch[] = [];
       for (let i = first; i < Math.min(o.count, first + CHUNK_ROWS); i++) {
-        builder.add(benchFlow(i, o, r), o.toMs);
+        const f = benchFlow(i, o, r);
+        if (wideEvery > 0 && Math.floor(i / BATCH_ROWS) % wideEvery === 0) {
+          f.srcMac = WIDE_SRC_MAC;
+          f.dstMac = WIDE_DST_MAC;
+        } else {
+          delete f.srcMac;
+          delete f.dstMac;
+        }
+        builder.add(f, o.toMs);
         if (builder.full) batches.push(builder.take());
       }
       if (builder.count > 0) batches.push(builder.take());

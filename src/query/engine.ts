@@ -5,7 +5,15 @@
  */
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { FIELDS, type FieldKind } from '../schema/fields.ts';
-import type { LiteralValue, QueryRunner, ResultColumn, ResultRow, SumMetric } from '../store/index.ts';
+import { ipToBigInt, macToNumber } from '../store/columnar/addr-words.ts';
+import type {
+  LiteralValue,
+  QueryRunner,
+  ResultColumn,
+  ResultKind,
+  ResultRow,
+  SumMetric,
+} from '../store/index.ts';
 import {
   compareRanges,
   report,
@@ -83,7 +91,7 @@ export interface QueryEngineDeps {
 export interface SearchTuning {
   /** Time-sorted pages up to this many rows (offset + limit) are looked for in windows first. */
   maxWindowedRows: number;
-  /** Pages of a number or text sort up to this many rows (offset + limit) are bounded by value first. */
+  /** Pages of a sort by value (not enum) up to this many rows (offset + limit) are bounded by value first. */
   maxBoundedRows: number;
   /** Deeper time-sorted pages are located among this many time slices of the range by their counts. */
   locateSlices: number;
@@ -109,9 +117,9 @@ interface FlowsSql {
 }
 
 /**
- * Sort columns a page is bounded on by value: numbers and text, whose text
- * reads back exactly and compares in SQL as it sorts (not enums, which sort
- * by position; not addresses, whose text differs between the engines).
+ * Sort columns a page is bounded on by value: numbers, text, addresses and
+ * MACs, whose values read back exactly and compare in SQL as they sort (not
+ * enums, which sort by position, not lists or JSON).
  */
 const BOUNDED_KINDS: ReadonlySet<FieldKind> = new Set([
   'u8',
@@ -121,16 +129,23 @@ const BOUNDED_KINDS: ReadonlySet<FieldKind> = new Set([
   'float',
   'lowcard',
   'string',
+  'ip',
+  'mac',
 ]);
 
-/** A sort column's value read as text, as a literal's value (u64 exactly, as a bigint); undefined for NULL. */
+/** A sort column's value as read (`valueKind`), as a literal's value; undefined for NULL. */
 function boundValue(kind: FieldKind, text: unknown): LiteralValue | undefined {
   if (typeof text !== 'string') return undefined;
   if (kind === 'lowcard' || kind === 'string') return text;
+  if (kind === 'ip') return ipToBigInt(text);
+  if (kind === 'mac') return macToNumber(text);
   if (kind === 'u64') return /^\d+$/.test(text) ? BigInt(text) : undefined;
   const n = text === '' ? NaN : Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
+
+/** How a sort column's value is read for boundValue: addresses and MACs as the runner formats them, others as text. */
+const valueKind = (kind: FieldKind): ResultKind => (kind === 'ip' || kind === 'mac' ? kind : 'text');
 
 /** Record columns of a flow search: every field (times as epoch ms). */
 const RECORD_COLUMNS: ResultColumn[] = FIELDS.map((f) => ({ name: f.name, kind: f.kind }));
@@ -219,7 +234,7 @@ export function createQueryEngine(deps: QueryEngineDeps): QueryEngine {
       const v = d.ident('v');
       const values = await runner.all(
         `SELECT ${sortDef ? k : d.epochMs(k)} AS ${v} FROM ${p.from} WHERE ${where} ORDER BY ${k} ${dir} LIMIT ${limit} OFFSET ${offset}`,
-        [{ name: 'v', kind: 'text' }],
+        [{ name: 'v', kind: sortDef ? valueKind(sortDef.kind) : 'text' }],
       );
       if (values.length < limit! && !partial) return undefined;
       if (values.length === 0) return [];

@@ -18,7 +18,7 @@ const N = 1200;
 const PORTS = [443, 80, 53] as const;
 
 /**
- * Three flows a time (ties on the sort key), ICMP ones without ports
+ * Three flows a time (ties on the sort key), a few IPv6 sources, ICMP ones without ports
  * (NULLs), countries on four in five, runs of 50 with MACs (and half of those with reverse bytes: a
  * numeric column only wide rows have).
  */
@@ -28,7 +28,7 @@ function flow(i: number): FlowRecord {
     type: 'netflow9',
     exporter: '192.0.2.1',
     end: T0 + Math.floor(i / 3) * 27_000,
-    srcAddr: `10.0.${i % 4}.${i % 250}`,
+    srcAddr: i % 97 === 0 ? `2001:db8::${i.toString(16)}` : `10.0.${i % 4}.${i % 250}`,
     dstAddr: `192.168.${i % 3}.1`,
     proto: icmp ? 1 : PORTS[i % 3] === 53 ? 17 : 6,
     bytes: 100 * (1 + (i % 7)),
@@ -66,6 +66,7 @@ const SORTS: FlowsQuery['sort'][] = [
   { field: 'srcMac' },
   { field: 'srcMac', asc: true },
   { field: 'dstAddr', asc: true },
+  { field: 'srcAddr' },
   { field: 'reverseBytes' },
   { field: 'reverseBytes', asc: true },
   { field: 'srcCountry' },

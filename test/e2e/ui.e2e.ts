@@ -409,6 +409,8 @@ describe('web UI', { skip: missing || false }, () => {
       '/hosts',
       '/hosts/10.20.10.10',
       '/explorer?range=1h',
+      // A fixed range shows its From/To form under the heading.
+      `/?range=custom&from=${Math.floor(Date.now() / 60_000) * 60_000 - 1_800_000}&to=${Math.floor(Date.now() / 60_000) * 60_000}`,
       '/reports?dims=appProto&range=1h',
       '/map',
       '/exporters',
@@ -427,7 +429,8 @@ describe('web UI', { skip: missing || false }, () => {
         await page.locator('main h1').first().waitFor();
         await page.waitForLoadState('networkidle').catch(() => undefined);
         await page.waitForTimeout(p === '/' || p === '/flows' || p === '/hosts' ? 2500 : 600);
-        const name = p.split('?')[0]!.replace(/^\/$/, '/dashboard').slice(1).replace(/[/.]/g, '-');
+        const base = p.split('?')[0]!.replace(/^\/$/, '/dashboard').slice(1).replace(/[/.]/g, '-');
+        const name = p.includes('range=custom') ? `${base}-custom` : base;
         await shot(page, `${name}-${label}`);
         const width = await page.evaluate<number>('document.documentElement.scrollWidth');
         if (width > viewport.width) overflow.push(`${p} at ${label}: ${width} px wide`);

@@ -69,7 +69,7 @@ const READ_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** A GET; over HTTPS only a server presenting `pin` is talked to. */
 function get(url: string, headers: Record<string, string>, pin: PinnedCertificate | undefined) {
-  return new Promise<IncomingMessage>((resolve, reject) => {
+  return new Promise<IncomingMessage>((answered, failed) => {
     const u = new URL(url);
     const req =
       u.protocol === 'https:'
@@ -85,26 +85,28 @@ function get(url: string, headers: Record<string, string>, pin: PinnedCertificat
                 : undefined,
           })
         : httpRequest(u, { headers });
-    req.once('response', resolve);
+    req.once('response', answered);
     req.once('error', (err: NodeJS.ErrnoException) => {
       // A certificate the configured one does not vouch for fails verification before the identity check.
       if (pin && /CERT|SELF_SIGNED|UNABLE_TO/.test(err.code ?? ''))
-        reject(
+        failed(
           new Error(
             `the server's certificate was refused (${err.code}): not the one in http.tls.cert (${pin.fingerprint256}), or that one is not valid`,
             { cause: err },
           ),
         );
-      else reject(err);
+      else failed(err);
     });
     req.end();
   });
 }
 
 async function readJson(res: IncomingMessage): Promise<unknown> {
+  // Decoded as one stream: a character split across two chunks stays whole (AS names are UTF-8).
+  res.setEncoding('utf8');
   let text = '';
   for await (const chunk of res) {
-    text += String(chunk);
+    text += chunk as string;
     if (text.length > READ_LIMIT_BYTES) throw new Error('answer too large');
   }
   return JSON.parse(text) as unknown;

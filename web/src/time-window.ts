@@ -71,6 +71,17 @@ export const customQuery = (fromMs: number, toMs: number): Record<string, string
   return { range: 'custom', from: w.from, to: w.to! };
 };
 
+/**
+ * The URL change that selects preset `v`, or "custom" starting from the
+ * window `shown` (the last hour when there is none, as in live views), to be
+ * edited in a RangeForm.
+ */
+export function rangeQuery(v: string, shown: TimeWindow | undefined): Record<string, string | undefined> {
+  if (v !== 'custom') return { range: v, from: undefined, to: undefined };
+  const end = shown?.toMs ?? Date.now();
+  return customQuery(end - (shown?.spanMs ?? PRESET_MS['1h']!), end);
+}
+
 /** A series step giving a few hundred points at most over `spanMs`. */
 export function seriesStep(spanMs: number): string {
   if (spanMs <= 3_600_000) return '1m';

@@ -13,6 +13,7 @@ import { setQuery, useLocation } from '../router.ts';
 import {
   customQuery,
   MIN_SELECTION_MS,
+  rangeQuery,
   seriesStep,
   timeWindow,
   windowLabel,
@@ -36,7 +37,7 @@ function topItems(
   list: TopEntry[] | undefined,
   kind: 'host' | 'app' | 'category' | 'proto' | 'as' | 'country',
   live: boolean,
-  /** The window drill-downs keep ("range=1h"; live views drill into the last hour). */
+  /** The window drill-downs keep ("range=1h" for live views: they drill into the last hour). */
   link: string,
 ): BarItem[] | undefined {
   return list?.map((e) => {
@@ -57,7 +58,7 @@ function topItems(
           label: protoName(e.key),
           value,
           display,
-          href: explore(clause('proto', e.key), live ? 'range=1h' : link),
+          href: explore(clause('proto', e.key), link),
         };
       case 'as':
         return {
@@ -69,7 +70,7 @@ function topItems(
           ),
           value,
           display,
-          href: explore(clause('as', e.key), live ? 'range=1h' : link),
+          href: explore(clause('as', e.key), link),
         };
       case 'country':
         return {
@@ -81,7 +82,7 @@ function topItems(
           ),
           value,
           display,
-          href: explore(clause('country', e.key), live ? 'range=1h' : link),
+          href: explore(clause('country', e.key), link),
         };
       case 'app':
         return {
@@ -89,7 +90,7 @@ function topItems(
           label: e.key || 'Unknown',
           value,
           display,
-          href: explore(clause('app', e.key), live ? 'range=1h' : link),
+          href: explore(clause('app', e.key), link),
         };
       case 'category':
         return {
@@ -97,7 +98,7 @@ function topItems(
           label: e.key || 'Unknown',
           value,
           display,
-          href: explore(clause('category', e.key), live ? 'range=1h' : link),
+          href: explore(clause('category', e.key), link),
         };
     }
   });
@@ -288,11 +289,9 @@ export function Dashboard(): ReactElement {
           value={range}
           options={[...RANGES, { value: 'custom', label: 'Custom' }]}
           onChange={(v) => {
-            // Custom starts from the window shown (the last hour when live), to be edited below.
-            const span = win?.spanMs ?? 3_600_000;
-            const end = win?.toMs ?? Date.now();
-            if (v === 'custom') setQuery(customQuery(end - span, end), false);
-            else setQuery({ range: v === 'live' ? undefined : v, from: undefined, to: undefined });
+            // Live is the default: no range in the URL.
+            const q = rangeQuery(v, win);
+            setQuery(v === 'live' ? { ...q, range: undefined } : q, v !== 'custom');
           }}
         />
       </PageHead>

@@ -9,7 +9,7 @@ import { clause, FLOW_FIELDS } from '../fields.ts';
 import { fmtCount } from '../format.ts';
 import { prefetch, useApi } from '../hooks.ts';
 import { setQuery, useLocation } from '../router.ts';
-import { customQuery, timeWindow, windowLabel } from '../time-window.ts';
+import { customQuery, rangeQuery, timeWindow, windowLabel } from '../time-window.ts';
 import { RangeForm } from '../components/range-form.tsx';
 
 const PAGE_SIZES = [50, 100, 250];
@@ -85,11 +85,7 @@ export function Explorer(): ReactElement {
           label="Time range"
           value={range}
           options={[...RANGES, { value: 'custom', label: 'Custom' }]}
-          onChange={(v) => {
-            const end = win.toMs ?? Date.now();
-            if (v === 'custom') setQuery({ ...customQuery(end - win.spanMs, end), offset: undefined }, false);
-            else setQuery({ range: v, from: undefined, to: undefined, offset: undefined });
-          }}
+          onChange={(v) => setQuery({ ...rangeQuery(v, win), offset: undefined }, v !== 'custom')}
         />
       </PageHead>
       {range === 'custom' && (

@@ -95,6 +95,26 @@ test('decode: usage errors and unreadable files exit 2 with a one-line reason', 
   }
 });
 
+test('meter --threads N: the same flows on two threads as on one; a bad N is a usage error', () => {
+  const file = sharedCapture('mixed_voip_retrans/teams.pcap');
+  const one = run(['meter', '--threads', '1', file]);
+  assert.equal(one.status, 0, one.stderr);
+  const lines = one.stdout.trim().split('\n');
+  assert.ok(lines.length > 10, `${lines.length} flows`);
+  const two = run(['meter', '--threads=2', file]);
+  assert.equal(two.status, 0, two.stderr);
+  assert.deepEqual(two.stdout.trim().split('\n').sort(), [...lines].sort());
+  for (const bad of ['0', '65', 'two', '1.5']) {
+    const r = run(['meter', '--threads', bad, file]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`--threads must be a number from 1 to 64, not "${bad.replace('.', '\\.')}"`),
+    );
+    assert.equal(r.stdout, '');
+  }
+});
+
 test('config check names the key and the line of each error and exits 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-cli-'));
   const file = join(dir, 'flowlens.yaml');

@@ -16,7 +16,9 @@ const commands = {
 const USAGE = `usage: flowlens <command> [options]
   serve [--config FILE]                 run the service
   decode [--format jsonl|csv] FILE...   flow-export captures -> flow records (stdout)
-  meter [--format jsonl|csv] FILE...    packet captures -> metered flows (stdout)
+  meter [--format jsonl|csv] [--threads N] FILE...
+                                        packet captures -> metered flows (stdout); N threads
+                                        for a large file (default: the idle cores)
   import [--config FILE] FILE...        store the flows of captures of either kind
   query top DIMENSION [--metric bytes|packets|flows] [--limit N] [--filter EXPR] [--from T] [--to T]
   query flows [--filter EXPR] [--limit N] [--from T] [--to T]
@@ -35,6 +37,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   step: { type: 'string' },
+  threads: { type: 'string' },
   role: { type: 'string' },
   name: { type: 'string' },
   'password-stdin': { type: 'boolean' },
@@ -56,8 +59,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await commands.serve()).runServe(values.config);
       case 'decode':
         return (await (await commands.decode()).runDecode(rest, format, io), 0);
-      case 'meter':
-        return (await (await commands.meter()).runMeter(rest, format, io), 0);
+      case 'meter': {
+        const threading = values.threads === undefined ? {} : { threads: parseThreads(values.threads) };
+        return (await (await commands.meter()).runMeter(rest, format, io, {}, threading), 0);
+      }
       case 'import':
         return (await (await commands.importFiles()).runImport(rest, { config: values.config }, io), 0);
       case 'query': {
@@ -91,6 +96,14 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** `--threads N`: a whole number from 1 to 64. */
+function parseThreads(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64)
+    throw new UsageError(`--threads must be a number from 1 to 64, not "${text}"`);
+  return n;
 }
 
 /**

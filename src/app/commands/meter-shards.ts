@@ -4,8 +4,8 @@
  * which also writes every shard's lines, the others in workers
  * (meter-worker.ts). Output is deterministic: chunk k of every
  * shard, in shard order, before chunk k + 1 (all shards cut their output at
- * the same places of the file). Workers pause when `MAX_AHEAD_CHUNKS` chunks
- * ahead of the writer, so a slow reader bounds memory.
+ * the same places of the file). A shard pauses when `MAX_AHEAD_BYTES` of its
+ * lines wait for the writer, so a slow reader bounds memory.
  */
 import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -14,8 +14,13 @@ import { meterFile, type MeterFileJob } from './meter-file.ts';
 import { createLineBuffer, type ChunkPool, type StreamWriter } from './meter-output.ts';
 import { UsageError } from './usage.ts';
 
-/** Chunks (4 MB of capture each) a worker may post before the main thread has written them. */
-const MAX_AHEAD_CHUNKS = 8;
+/**
+ * Bytes of lines a shard may hold (main thread) or post (worker) before the
+ * main thread has written them. Counted in bytes, not chunks of the file: a
+ * worker starts 0.1-0.2 s after this thread, and while the chunks carry few
+ * lines (flows still open) this thread must not wait for it.
+ */
+const MAX_AHEAD_BYTES = 32 << 20;
 const WORKER_URL = new URL('./meter-worker.ts', import.meta.url).href;
 
 /**
@@ -36,7 +41,7 @@ export interface ShardWorkerData {
   job: MeterFileJob;
   /** Int32 [0]: chunks written by the main thread (shared). */
   written: SharedArrayBuffer;
-  maxAhead: number;
+  maxAheadBytes: number;
 }
 
 /** What a worker posts. */
@@ -94,6 +99,8 @@ export async function meterFileSharded(
     signalled = false;
   };
   let seq = 0;
+  /** Bytes of this thread's lines queued and not yet written. */
+  let held = 0;
   /** Writes every chunk all shards have delivered (a finished shard delivers no more). */
   const writeReady = async (): Promise<void> => {
     for (;;) {
@@ -102,7 +109,9 @@ export async function meterFileSharded(
       if (queues.every((q) => q.length === 0)) return;
       for (const q of queues) {
         const chunk = q.shift();
-        if (chunk) await out.write(chunk);
+        if (!chunk) continue;
+        if (q === queues[0]) held -= byteLength(chunk);
+        await out.write(chunk);
       }
       Atomics.store(progress, 0, ++seq);
       Atomics.notify(progress, 0);
@@ -111,7 +120,7 @@ export async function meterFileSharded(
   try {
     for (let i = 1; i < count; i++) {
       const shard = { from: bounds[i]!, to: bounds[i + 1]! };
-      const w = startWorker({ job: { ...job, shard }, written, maxAhead: MAX_AHEAD_CHUNKS });
+      const w = startWorker({ job: { ...job, shard }, written, maxAheadBytes: MAX_AHEAD_BYTES });
       w.on('message', (m: ShardMessage) => {
         if (m.kind === 'lines') queues[i]!.push(m.chunks);
         else if (m.kind === 'done') stats[i] = m.stats;
@@ -130,11 +139,13 @@ export async function meterFileSharded(
     }
     const lines = createLineBuffer(pool);
     // After each chunk of the file: its lines are queued, and what every shard has is written; this
-    // thread runs ahead of the workers by MAX_AHEAD_CHUNKS at most.
+    // thread holds MAX_AHEAD_BYTES of lines the workers have not caught up with at most.
     stats[0] = await meterFile({ ...job, shard: { from: 0, to: bounds[1]! } }, lines, async () => {
-      queues[0]!.push(lines.take());
+      const chunk = lines.take();
+      queues[0]!.push(chunk);
+      held += byteLength(chunk);
       await writeReady();
-      while (queues[0]!.length > MAX_AHEAD_CHUNKS) {
+      while (held > MAX_AHEAD_BYTES) {
         await nextMessage();
         await writeReady();
       }
@@ -148,6 +159,10 @@ export async function meterFileSharded(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+function byteLength(chunk: Uint8Array[]): number {
+  return chunk.reduce((n, c) => n + c.length, 0);
 }
 
 /**

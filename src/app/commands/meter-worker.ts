@@ -16,8 +16,10 @@ const port = parentPort!;
 const written = new Int32Array(data.written);
 const lines = createLineBuffer();
 let seq = 0;
+/** Bytes of lines posted before chunk k (index k): what is still unwritten is posted[seq] - posted[written]. */
+const posted = [0];
 
-/** Posts the lines of chunk `seq`; blocks while `maxAhead` chunks are posted but not yet written. */
+/** Posts the lines of chunk `seq`; blocks while more than `maxAheadBytes` are posted but not yet written. */
 const chunkDone = (): undefined => {
   const chunks = lines.take();
   const msg: ShardMessage = { kind: 'lines', seq, chunks };
@@ -25,8 +27,13 @@ const chunkDone = (): undefined => {
     msg,
     chunks.map((c) => c.buffer as ArrayBuffer),
   );
+  posted.push(posted[seq]! + chunks.reduce((n, c) => n + c.length, 0));
   seq++;
-  for (let w = Atomics.load(written, 0); seq - w > data.maxAhead; w = Atomics.load(written, 0))
+  for (
+    let w = Atomics.load(written, 0);
+    posted[seq]! - posted[w]! > data.maxAheadBytes;
+    w = Atomics.load(written, 0)
+  )
     Atomics.wait(written, 0, w, WAIT_MS);
   return undefined;
 };

@@ -34,32 +34,84 @@ export function createFlowKey(): FlowKey {
   return { addr: new Uint32Array(8), ports: 0, meta: 0, vlan: 0, scope: 0, hash: 0, srcIsA: true };
 }
 
+/**
+ * The key hash after an IPv4 key's first three words (zero) by protocol:
+ * every IPv4 flow of a protocol starts its hash chain alike.
+ */
+const IPV4_PREFIX_HASH = Int32Array.from({ length: 256 }, (_, proto) =>
+  mixZero(mixZero(mixZero(proto | (4 << 8)))),
+);
+
 /** Fills `k` from `v`. ICMP flows are keyed without type/code so that echo and reply meet. */
 export function buildFlowKey(v: PacketView, k: FlowKey): void {
   const a = v.addr;
-  const icmp = v.proto === ICMP || v.proto === ICMPV6;
+  const proto = v.proto;
+  const icmp = proto === ICMP || proto === ICMPV6;
   const sp = icmp ? 0 : v.srcPort;
   const dp = icmp ? 0 : v.dstPort;
-  let cmp = 0;
-  for (let i = 0; i < 4 && cmp === 0; i++) cmp = a[i]! - a[i + 4]!;
-  if (cmp === 0) cmp = sp - dp;
-  const srcIsA = cmp <= 0;
+  const s0 = a[0]!;
+  const s1 = a[1]!;
+  const s2 = a[2]!;
+  const s3 = a[3]!;
+  const d0 = a[4]!;
+  const d1 = a[5]!;
+  const d2 = a[6]!;
+  const d3 = a[7]!;
+  // Endpoint A is the lower (address, port), compared word by word.
+  const srcIsA =
+    s0 !== d0 ? s0 < d0 : s1 !== d1 ? s1 < d1 : s2 !== d2 ? s2 < d2 : s3 !== d3 ? s3 < d3 : sp <= dp;
   k.srcIsA = srcIsA;
   const ka = k.addr;
-  for (let i = 0; i < 4; i++) {
-    ka[i] = srcIsA ? a[i]! : a[i + 4]!;
-    ka[i + 4] = srcIsA ? a[i + 4]! : a[i]!;
+  let ports: number;
+  if (srcIsA) {
+    ka[0] = s0;
+    ka[1] = s1;
+    ka[2] = s2;
+    ka[3] = s3;
+    ka[4] = d0;
+    ka[5] = d1;
+    ka[6] = d2;
+    ka[7] = d3;
+    ports = sp * 0x10000 + dp;
+  } else {
+    ka[0] = d0;
+    ka[1] = d1;
+    ka[2] = d2;
+    ka[3] = d3;
+    ka[4] = s0;
+    ka[5] = s1;
+    ka[6] = s2;
+    ka[7] = s3;
+    ports = dp * 0x10000 + sp;
   }
-  k.ports = ((srcIsA ? sp : dp) * 0x10000 + (srcIsA ? dp : sp)) >>> 0;
+  k.ports = ports;
   const tt = v.tunnelType;
-  k.meta = (v.proto | (v.family << 8)) >>> 0;
-  k.vlan = v.vlan;
-  k.scope = tt === TUNNEL_VXLAN || tt === TUNNEL_GENEVE || tt === TUNNEL_GTP_C ? v.tunnelId : 0;
-  let h = k.meta;
-  for (let i = 0; i < 8; i++) h = mix32(h, ka[i]!);
-  h = mix32(h, k.ports);
-  h = mix32(h, k.vlan);
-  k.hash = fmix32(mix32(h, k.scope));
+  const family = v.family;
+  const meta = proto | (family << 8);
+  k.meta = meta;
+  const vlan = v.vlan;
+  k.vlan = vlan;
+  const scope = tt === TUNNEL_VXLAN || tt === TUNNEL_GENEVE || tt === TUNNEL_GTP_C ? v.tunnelId : 0;
+  k.scope = scope;
+  // mix32 over the words in key order. The chain of mixes is the hash's cost: an
+  // IPv4 key skips its known start and mixes its zero words with mixZero.
+  let h: number;
+  if (family === 4 && (s0 | s1 | s2 | d0 | d1 | d2) === 0) {
+    h = mixZero(mixZero(mixZero(mix32(IPV4_PREFIX_HASH[proto & 0xff]!, ka[3]!))));
+    h = mix32(h, ka[7]!);
+  } else {
+    h = meta;
+    for (let i = 0; i < 8; i++) h = mix32(h, ka[i]!);
+  }
+  h = mix32(h, ports);
+  h = mix32(h, vlan);
+  k.hash = fmix32(mix32(h, scope));
+}
+
+/** `mix32(h, 0)`: with a zero word only the rotate and multiply-add of `h` remain. */
+function mixZero(h: number): number {
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /** True when slot `s` holds key `k` (meta compared on protocol and family only). */

@@ -8,10 +8,19 @@ import {
   STEP_PPP,
   type Cursor,
 } from './cursor.ts';
+import { decodeCommonFrame } from './fast-path.ts';
 import { decodeEthernet, decodeEtherType, decodeMpls, decodePpp, startLinkLayer } from './layer2.ts';
 import { decodeIp } from './network.ts';
-import { createPacketView, resetPacketView, type PacketStatus, type PacketView } from './packet-view.ts';
+import {
+  createPacketView,
+  resetPacketView,
+  resetUncommonFields,
+  type PacketStatus,
+  type PacketView,
+} from './packet-view.ts';
 
+/** tcpdump.org/linktypes.html */
+const LINKTYPE_ETHERNET = 1;
 /** Layers walked per packet at most (tags, labels and tunnels each count one). */
 const MAX_STEPS = 64;
 
@@ -48,30 +57,57 @@ export function createPacketDecoder(): PacketDecoder {
     status: 'ok',
     v: view,
   };
+  /**
+   * False once a frame went through the general decoder, which may have set
+   * fields the fast path leaves alone: they are cleared before the fast
+   * path's next frame is handed out.
+   */
+  let uncommonClear = true;
+  /** A DataView of the last `data` the fast path read: capture feeds reuse one buffer for many frames. */
+  let dvOf: Uint8Array | undefined;
+  let dv: DataView = new DataView(new ArrayBuffer(0));
+  const decodeGeneral = (linkType: number, data: Uint8Array, start: number, end: number): PacketStatus => {
+    uncommonClear = false;
+    resetPacketView(view);
+    c.b = data;
+    c.off = start;
+    c.end = end;
+    c.ipEnd = end;
+    c.linkEnd = Infinity;
+    c.tags = 0;
+    c.depth = 0;
+    c.status = 'truncated';
+    let step = startLinkLayer(c, linkType);
+    for (let n = 0; step !== STEP_DONE; n++) {
+      if (n >= MAX_STEPS) return 'malformed';
+      step = runStep(c, step);
+    }
+    const status = c.status as PacketStatus;
+    if (status === 'non_ip' && c.depth > 0 && view.outerFamily !== 0) {
+      meterCarrier(c);
+      return 'ok';
+    }
+    return status;
+  };
   return {
     view,
     lastFrame: () => c.b,
     decode(linkType, data, start = 0, end = data.length) {
-      resetPacketView(view);
-      c.b = data;
-      c.off = start;
-      c.end = end;
-      c.ipEnd = end;
-      c.linkEnd = Infinity;
-      c.tags = 0;
-      c.depth = 0;
-      c.status = 'truncated';
-      let step = startLinkLayer(c, linkType);
-      for (let n = 0; step !== STEP_DONE; n++) {
-        if (n >= MAX_STEPS) return 'malformed';
-        step = runStep(c, step);
+      if (linkType === LINKTYPE_ETHERNET && start >= 0 && end <= data.length) {
+        if (data !== dvOf) {
+          dvOf = data;
+          dv = new DataView(data.buffer, data.byteOffset, data.length);
+        }
+        if (decodeCommonFrame(view, data, dv, start, end)) {
+          c.b = data;
+          if (!uncommonClear) {
+            resetUncommonFields(view);
+            uncommonClear = true;
+          }
+          return 'ok';
+        }
       }
-      const status = c.status as PacketStatus;
-      if (status === 'non_ip' && c.depth > 0 && view.outerFamily !== 0) {
-        meterCarrier(c);
-        return 'ok';
-      }
-      return status;
+      return decodeGeneral(linkType, data, start, end);
     },
   };
 }

@@ -164,10 +164,8 @@ export function resetPacketView(v: PacketView): void {
   v.vlan = 0;
   v.outerVlan = 0;
   v.etherType = 0;
-  v.mplsCount = 0;
   v.family = 0;
-  v.outerFamily = 0;
-  v.addr.fill(0);
+  v.addr.fill(0, 0, 8);
   v.ipBytes = 0;
   v.tos = 0;
   v.proto = 0;
@@ -177,11 +175,23 @@ export function resetPacketView(v: PacketView): void {
   v.seq = 0;
   v.ack = 0;
   v.window = 0;
-  v.icmpType = 0;
-  v.icmpCode = 0;
   v.payloadOffset = 0;
   v.payloadLength = 0;
   v.payloadCaptured = 0;
+  resetUncommonFields(v);
+}
+
+/**
+ * Clears the fields the common frames (fast-path.ts) never set: MPLS,
+ * tunnel, ICMP and fragment fields and the outer addresses. Every other
+ * field of the view is written by the fast path for each frame it takes.
+ */
+export function resetUncommonFields(v: PacketView): void {
+  v.mplsCount = 0;
+  v.outerFamily = 0;
+  v.addr.fill(0, 8, 16);
+  v.icmpType = 0;
+  v.icmpCode = 0;
   v.tunnelType = 0;
   v.tunnelId = 0;
   v.firstFragment = false;

@@ -25,25 +25,13 @@ export function initFlow(c: FlowColumns, s: number, k: FlowKey, v: PacketView, t
   c.keyMeta[s] = (k.meta | (v.outerFamily << 12) | (v.tunnelType << 16) | (initiatorIsA ? 0 : 1 << 24)) >>> 0;
   c.keyVlan[s] = k.vlan;
   c.keyScope[s] = k.scope;
-  c.state[s] = 0;
   const s2 = s * 2;
-  for (let i = s2; i < s2 + 2; i++) {
-    c.bytes[i] = 0;
-    c.packets[i] = 0;
-    c.tcpFlags[i] = 0;
-    c.nextSeq[i] = 0;
-    c.lastAck[i] = 0;
-    c.window[i] = WINDOW_UNKNOWN;
-    c.dupAcks[i] = 0;
-    c.lastSegment[i] = 0;
-    c.nextSeqTime[i] = 0;
-    c.lastAckTime[i] = 0;
-    c.app[i] = -1;
-    c.inspected[i] = 0;
-  }
-  // Plain loops: TypedArray#fill on a 3-4 element range costs more than the stores.
-  for (let i = s * 4; i < s * 4 + 4; i++) c.quality[i] = 0;
-  for (let i = s * 3; i < s * 3 + 3; i++) c.handshake[i] = 0;
+  // A slot's first flow finds its columns zeroed (new or grown storage, flow-table.ts): only the
+  // fields whose start is not zero are written, and columns a flow may never use (TCP analysis for
+  // UDP, outer addresses without a tunnel) are not touched at all. A slot used before is cleared.
+  if (c.gen[s] !== 1) clearSlot(c, s);
+  c.app[s2] = c.app[s2 + 1] = -1;
+  if (v.proto === TCP) c.window[s2] = c.window[s2 + 1] = WINDOW_UNKNOWN; // read by TCP analysis only
   c.first[s] = tsMs;
   c.last[s] = tsMs;
   c.tos[s] = v.tos;
@@ -57,13 +45,36 @@ export function initFlow(c: FlowColumns, s: number, k: FlowKey, v: PacketView, t
   c.mplsCount[s] = n;
   for (let i = 0; i < n; i++) c.mpls[s * 3 + i] = v.mplsLabels[i]!;
   c.tunnelId[s] = v.tunnelId;
-  const o = s * 8;
-  for (let i = 0; i < 4; i++) {
-    c.outerAddr[o + i + 4 * d] = v.addr[8 + i]!;
-    c.outerAddr[o + i + 4 * (1 - d)] = v.addr[12 + i]!;
+  if (v.outerFamily !== 0) {
+    const o = s * 8;
+    for (let i = 0; i < 4; i++) {
+      c.outerAddr[o + i + 4 * d] = v.addr[8 + i]!;
+      c.outerAddr[o + i + 4 * (1 - d)] = v.addr[12 + i]!;
+    }
   }
-  c.appLabel[s] = 0;
   return d;
+}
+
+/** Zeroes the fields of slot `s` that initFlow leaves to a fresh slot's zeros. */
+function clearSlot(c: FlowColumns, s: number): void {
+  c.state[s] = 0;
+  const s2 = s * 2;
+  for (let i = s2; i < s2 + 2; i++) {
+    c.bytes[i] = 0;
+    c.packets[i] = 0;
+    c.tcpFlags[i] = 0;
+    c.nextSeq[i] = 0;
+    c.lastAck[i] = 0;
+    c.dupAcks[i] = 0;
+    c.lastSegment[i] = 0;
+    c.nextSeqTime[i] = 0;
+    c.lastAckTime[i] = 0;
+    c.inspected[i] = 0;
+  }
+  for (let i = s * 4; i < s * 4 + 4; i++) c.quality[i] = 0;
+  for (let i = s * 3; i < s * 3 + 3; i++) c.handshake[i] = 0;
+  for (let i = s * 8; i < s * 8 + 8; i++) c.outerAddr[i] = 0;
+  c.appLabel[s] = 0;
 }
 
 /** Adds the packet's bytes, packet count, flags and times to direction `d` of slot `s`. */

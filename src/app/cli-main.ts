@@ -18,7 +18,7 @@ const USAGE = `usage: flowlens <command> [options]
   decode [--format jsonl|csv] FILE...   flow-export captures -> flow records (stdout)
   meter [--format jsonl|csv] [--threads N] FILE...
                                         packet captures -> metered flows (stdout); N threads
-                                        for a large file (default: the idle cores)
+                                        for a large file (default: the idle cores if 3+)
   import [--config FILE] FILE...        store the flows of captures of either kind
   query top DIMENSION [--metric bytes|packets|flows] [--limit N] [--filter EXPR] [--from T] [--to T]
   query flows [--filter EXPR] [--limit N] [--from T] [--to T]

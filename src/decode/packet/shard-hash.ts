@@ -5,7 +5,7 @@
  * (`quickShardHash`) so that a thread can skip decoding the packets of
  * other threads' flows. For any packet both give the same value.
  */
-import { fmix32, mix32, u16, u32 } from './bytes.ts';
+import { dataViewOf, fmix32, mix32 } from './bytes.ts';
 import { isTunnelPort } from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
@@ -38,35 +38,39 @@ export function shardHash(proto: number, addrXor: number, portXor: number): numb
  */
 export function quickShardHash(b: Uint8Array, start: number, end: number): number {
   let o = start + ETHERNET_HEADER_BYTES;
-  if (o + VLAN_TAG_BYTES > end) return -1;
-  let type = u16(b, o - 2);
+  if (o + VLAN_TAG_BYTES > end || start < 0 || end > b.length) return -1;
+  // 16/32-bit fields in one load each (the frames come many to one buffer: one DataView for them).
+  const d = dataViewOf(b);
+  let type = d.getUint16(o - 2);
   if (type === ETHERTYPE_VLAN) {
     o += VLAN_TAG_BYTES;
-    type = u16(b, o - 2);
+    type = d.getUint16(o - 2);
   }
-  if (type === ETHERTYPE_IPV6) return quickIpv6(b, o, end);
+  if (type === ETHERTYPE_IPV6) return quickIpv6(b, d, o, end);
   if (type !== ETHERTYPE_IPV4 || o + IPV4_MIN_HEADER_BYTES > end) return -1;
   const first = b[o]!;
   const ihl = (first & 0x0f) * 4;
   if (first >> 4 !== 4 || ihl < IPV4_MIN_HEADER_BYTES || o + ihl + 4 > end) return -1;
-  if ((u16(b, o + 6) & IPV4_FRAGMENT_MASK) !== 0) return -1;
+  if ((d.getUint16(o + 6) & IPV4_FRAGMENT_MASK) !== 0) return -1;
   const proto = b[o + 9]!;
   if (proto !== PROTO_TCP && proto !== PROTO_UDP) return -1;
-  const sp = u16(b, o + ihl);
-  const dp = u16(b, o + ihl + 2);
+  const ports = d.getUint32(o + ihl);
+  const sp = ports >>> 16;
+  const dp = ports & 0xffff;
   if (proto === PROTO_UDP && (isTunnelPort(sp) || isTunnelPort(dp))) return -1;
-  return shardHash(proto, (u32(b, o + 12) ^ u32(b, o + 16)) >>> 0, sp ^ dp);
+  return shardHash(proto, (d.getUint32(o + 12) ^ d.getUint32(o + 16)) >>> 0, sp ^ dp);
 }
 
 /** The IPv6 case: TCP or UDP right after the fixed header (no extension headers). */
-function quickIpv6(b: Uint8Array, o: number, end: number): number {
+function quickIpv6(b: Uint8Array, d: DataView, o: number, end: number): number {
   if (o + IPV6_HEADER_BYTES + 4 > end || b[o]! >> 4 !== 6) return -1;
   const proto = b[o + 6]!;
   if (proto !== PROTO_TCP && proto !== PROTO_UDP) return -1;
-  const sp = u16(b, o + IPV6_HEADER_BYTES);
-  const dp = u16(b, o + IPV6_HEADER_BYTES + 2);
+  const ports = d.getUint32(o + IPV6_HEADER_BYTES);
+  const sp = ports >>> 16;
+  const dp = ports & 0xffff;
   if (proto === PROTO_UDP && (isTunnelPort(sp) || isTunnelPort(dp))) return -1;
   let addrXor = 0;
-  for (let i = 8; i < IPV6_HEADER_BYTES; i += 4) addrXor ^= u32(b, o + i);
+  for (let i = 8; i < IPV6_HEADER_BYTES; i += 4) addrXor ^= d.getUint32(o + i);
   return shardHash(proto, addrXor >>> 0, sp ^ dp);
 }

@@ -120,6 +120,8 @@ function enter(c: Cursor, type: number, id: number, at: number, step: number): n
 
 /** True when UDP port `p` is one `decodeUdpTunnel` looks behind (the payload may be a tunnel). */
 export function isTunnelPort(p: number): boolean {
+  // GTP-C's is the lowest tunnel port and Linux VXLAN's the highest: most ports are out after two comparisons.
+  if (p < PORT_GTP_C || p > PORT_VXLAN_LINUX) return false;
   return (
     p === PORT_VXLAN ||
     p === PORT_VXLAN_LINUX ||

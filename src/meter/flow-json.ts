@@ -12,15 +12,18 @@ import { MAX_KEPT_MPLS_LABELS, TUNNEL_TYPES } from '../decode/packet/index.ts';
 import type { FlowColumns } from './flow-columns.ts';
 import {
   encodeText,
-  putBytes,
-  putIpv4Quoted,
-  putIpv6Quoted,
-  putMacQuoted,
-  putKey,
-  putNumber,
-  putRun,
   keyOf,
+  putBytes,
+  putFloorMs,
+  putFloorMsField,
+  putIpv4Field,
+  putIpv6Quoted,
+  putKey,
+  putMacField,
+  putNumberField,
+  putRun,
   putUint32,
+  putUintField,
   runOf,
   type Run,
 } from './json-bytes.ts';
@@ -143,7 +146,7 @@ export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
     if (tunnelType !== 0) o = putTunnel(d, o, c, slot, tunnelType, (meta >>> 12) & 0xf);
     if ((meta & 0xff) === TCP) o = putTcp(d, o, c, slot);
     const app = c.app[slot * 2 + 1]!;
-    if (app >= 0) o = putNumber(d, putKey(d, o, KEY.appResponseUs), Math.round(app * 1000));
+    if (app >= 0) o = putNumberField(d, o, KEY.appResponseUs, Math.round(app * 1000));
     if (label) o = putRun(d, o, label);
     if (named) o = putBytes(b, o, named);
     out.used = putRun(d, o, CLOSE_LINE);
@@ -187,44 +190,44 @@ function putMain(d: DataView, o: number, c: FlowColumns, slot: number): number {
   const a = slot * 8;
   const bytes = c.bytes;
   const packets = c.packets;
-  o = putNumber(d, o, Math.floor(c.first[slot]!));
-  o = putNumber(d, putKey(d, o, KEY.end), Math.floor(c.last[slot]!));
-  o = putAddress(d, putKey(d, o, KEY.srcAddr), c.keyAddr, a + (initiatorIsB ? 4 : 0), family);
-  o = putAddress(d, putKey(d, o, KEY.dstAddr), c.keyAddr, a + (initiatorIsB ? 0 : 4), family);
-  o = putUint32(d, putKey(d, o, KEY.srcPort), initiatorIsB ? ports & 0xffff : ports >>> 16);
-  o = putUint32(d, putKey(d, o, KEY.dstPort), initiatorIsB ? ports >>> 16 : ports & 0xffff);
-  o = putUint32(d, putKey(d, o, KEY.proto), proto);
-  o = putNumber(d, putKey(d, o, KEY.bytes), bytes[s]!);
-  o = putUint32(d, putKey(d, o, KEY.packets), packets[s]!);
-  o = putNumber(d, putKey(d, o, KEY.reverseBytes), bytes[s + 1]!);
-  o = putUint32(d, putKey(d, o, KEY.reversePackets), packets[s + 1]!);
-  o = putUint32(d, putKey(d, o, KEY.tos), c.tos[slot]!);
-  o = putUint32(d, putKey(d, o, KEY.etherType), c.l2[slot * 3 + 2]!);
+  o = putFloorMs(d, o, c.first[slot]!);
+  o = putFloorMsField(d, o, KEY.end, c.last[slot]!);
+  o = putAddress(d, o, KEY.srcAddr, c.keyAddr, a + (initiatorIsB ? 4 : 0), family);
+  o = putAddress(d, o, KEY.dstAddr, c.keyAddr, a + (initiatorIsB ? 0 : 4), family);
+  o = putUintField(d, o, KEY.srcPort, initiatorIsB ? ports & 0xffff : ports >>> 16);
+  o = putUintField(d, o, KEY.dstPort, initiatorIsB ? ports >>> 16 : ports & 0xffff);
+  o = putUintField(d, o, KEY.proto, proto);
+  o = putNumberField(d, o, KEY.bytes, bytes[s]!);
+  o = putUintField(d, o, KEY.packets, packets[s]!);
+  o = putNumberField(d, o, KEY.reverseBytes, bytes[s + 1]!);
+  o = putUintField(d, o, KEY.reversePackets, packets[s + 1]!);
+  o = putUintField(d, o, KEY.tos, c.tos[slot]!);
+  o = putUintField(d, o, KEY.etherType, c.l2[slot * 3 + 2]!);
   if (proto === ICMP || proto === ICMPV6) {
     const icmp = c.icmp[slot]!;
-    o = putUint32(d, putKey(d, o, KEY.icmpType), icmp >>> 8);
-    o = putUint32(d, putKey(d, o, KEY.icmpCode), icmp & 0xff);
+    o = putUintField(d, o, KEY.icmpType, icmp >>> 8);
+    o = putUintField(d, o, KEY.icmpCode, icmp & 0xff);
   }
   return o;
 }
 
-/** An address and its closing quote (the opening one is part of the key). */
-function putAddress(d: DataView, o: number, w: Uint32Array, at: number, family: number): number {
-  return family === 4 ? putIpv4Quoted(d, o, w[at + 3]!) : putIpv6Quoted(d, o, w, at);
+/** Key `k` and the address in words `w[at..at+3]` of IP version `family` (IPv6 is rarer: no field writer). */
+function putAddress(d: DataView, o: number, k: number, w: Uint32Array, at: number, family: number): number {
+  return family === 4 ? putIpv4Field(d, o, k, w[at + 3]!) : putIpv6Quoted(d, putKey(d, o, k), w, at);
 }
 
 function putLayer2(d: DataView, o: number, c: FlowColumns, slot: number): number {
   const mac = c.mac;
   const src = mac[slot * 2]!;
   if (src >= 0) {
-    o = putMacQuoted(d, putKey(d, o, KEY.srcMac), src);
-    o = putMacQuoted(d, putKey(d, o, KEY.dstMac), mac[slot * 2 + 1]!);
+    o = putMacField(d, o, KEY.srcMac, src);
+    o = putMacField(d, o, KEY.dstMac, mac[slot * 2 + 1]!);
   }
   const l2 = c.l2;
   const vlan = l2[slot * 3]!;
   const outer = l2[slot * 3 + 1]!;
-  if (vlan !== 0) o = putUint32(d, putKey(d, o, KEY.vlan), vlan);
-  if (outer !== 0) o = putUint32(d, putKey(d, o, KEY.outerVlan), outer);
+  if (vlan !== 0) o = putUintField(d, o, KEY.vlan, vlan);
+  if (outer !== 0) o = putUintField(d, o, KEY.outerVlan, outer);
   const n = Math.min(c.mplsCount[slot]!, 3, MAX_KEPT_MPLS_LABELS);
   if (n > 0) {
     o = putKey(d, o, KEY.mplsLabels);
@@ -247,8 +250,8 @@ function putTunnel(
 ): number {
   o = putUint32(d, putRun(d, o, TUNNEL[type]!), c.tunnelId[slot]!);
   if (family !== 0) {
-    o = putAddress(d, putKey(d, o, KEY.outerSrcAddr), c.outerAddr, slot * 8, family);
-    o = putAddress(d, putKey(d, o, KEY.outerDstAddr), c.outerAddr, slot * 8 + 4, family);
+    o = putAddress(d, o, KEY.outerSrcAddr, c.outerAddr, slot * 8, family);
+    o = putAddress(d, o, KEY.outerDstAddr, c.outerAddr, slot * 8 + 4, family);
   }
   return o;
 }
@@ -256,21 +259,21 @@ function putTunnel(
 function putTcp(d: DataView, o: number, c: FlowColumns, slot: number): number {
   const q = slot * 4;
   const quality = c.quality;
-  o = putUint32(d, putKey(d, o, KEY.tcpFlags), c.tcpFlags[slot * 2]!);
-  o = putUint32(d, putKey(d, o, KEY.reverseTcpFlags), c.tcpFlags[slot * 2 + 1]!);
-  o = putUint32(d, putKey(d, o, KEY.retransmissions), quality[q]!);
-  o = putUint32(d, putKey(d, o, KEY.outOfOrder), quality[q + 1]!);
-  o = putUint32(d, putKey(d, o, KEY.lost), quality[q + 2]!);
-  o = putUint32(d, putKey(d, o, KEY.zeroWindows), quality[q + 3]!);
+  o = putUintField(d, o, KEY.tcpFlags, c.tcpFlags[slot * 2]!);
+  o = putUintField(d, o, KEY.reverseTcpFlags, c.tcpFlags[slot * 2 + 1]!);
+  o = putUintField(d, o, KEY.retransmissions, quality[q]!);
+  o = putUintField(d, o, KEY.outOfOrder, quality[q + 1]!);
+  o = putUintField(d, o, KEY.lost, quality[q + 2]!);
+  o = putUintField(d, o, KEY.zeroWindows, quality[q + 3]!);
   const h = slot * 3;
   const hs = c.handshake;
   const syn = hs[h]!;
   const synAck = hs[h + 1]!;
   const ack = hs[h + 2]!;
   if (syn > 0 && synAck >= syn && ack >= synAck) {
-    o = putNumber(d, putKey(d, o, KEY.rttUs), Math.round((ack - syn) * 1000));
-    o = putNumber(d, putKey(d, o, KEY.serverRttUs), Math.round((synAck - syn) * 1000));
-    o = putNumber(d, putKey(d, o, KEY.clientRttUs), Math.round((ack - synAck) * 1000));
+    o = putNumberField(d, o, KEY.rttUs, Math.round((ack - syn) * 1000));
+    o = putNumberField(d, o, KEY.serverRttUs, Math.round((synAck - syn) * 1000));
+    o = putNumberField(d, o, KEY.clientRttUs, Math.round((ack - synAck) * 1000));
   }
   return o;
 }

@@ -166,6 +166,25 @@ export function putNumber(d: DataView, o: number, n: number): number {
   return o + 8;
 }
 
+/**
+ * `Math.floor(ms)` as putNumber writes it, faster for the usual 13 digits
+ * (times from 2001 to 2286): one float division splits off the low four
+ * digits, 32-bit arithmetic the rest, four stores. Through putNumber's
+ * general path a time took about 25 ns, a tenth of a line.
+ */
+export function putFloorMs(d: DataView, o: number, ms: number): number {
+  const t = Math.floor(ms);
+  if (!(t >= 1e12 && t < 1e13)) return putNumber(d, o, t);
+  const q1 = Math.floor(t / 10_000); // below 10^9, and exact: t / 10^4 is an integer or 10^-4 or more from one
+  const q2 = (q1 / 10_000) >>> 0; // 10000-99999
+  const q3 = (q2 / 10_000) >>> 0; // 1-9
+  d.setInt32(o, DIGITS[q3]!, true);
+  d.setInt32(o + 1, DIGITS4[q2 - q3 * 10_000]!, true);
+  d.setInt32(o + 5, DIGITS4[q1 - q2 * 10_000]!, true);
+  d.setInt32(o + 9, DIGITS4[t - q1 * 10_000]!, true);
+  return o + 13;
+}
+
 /** An octet's digits and a dot ("7.", "42.", "255.") as one 32-bit word, and the length with the dot. */
 const OCTET_DOT = new Int32Array(256);
 const OCTET_DOT_LENGTH = new Uint8Array(256);
@@ -286,4 +305,44 @@ export function putMacQuoted(d: DataView, o: number, mac: number): number {
 /** `aa:bb:cc:dd:ee:ff` of a 48-bit number (as formatMacNumber). */
 export function putMac(d: DataView, o: number, mac: number): number {
   return putMacQuoted(d, o, mac) - 1;
+}
+
+/*
+ * Fields: key `k` (keyOf) and its value in one call. Written as a call for
+ * the key and one for the value, a line took two calls a field, and V8
+ * inlines only the first few of a line's ~26 fields into the functions
+ * that write them (its inlining budget); in one call a field, with the
+ * key's stores and the value's usual case inlined into it, the benchmark's
+ * 200,000 lines took 67 -> 53 ms.
+ */
+
+/** An unsigned integer below 2^32. */
+export function putUintField(d: DataView, o: number, k: number, n: number): number {
+  o = putKey(d, o, k);
+  if (n >= 10_000) return putUint32(d, o, n);
+  d.setInt32(o, DIGITS[n]!, true);
+  return o + DIGIT_COUNT[n]!;
+}
+
+/** Any number. */
+export function putNumberField(d: DataView, o: number, k: number, n: number): number {
+  o = putKey(d, o, k);
+  if (!(n < 10_000 && n >>> 0 === n)) return putNumber(d, o, n);
+  d.setInt32(o, DIGITS[n]!, true);
+  return o + DIGIT_COUNT[n]!;
+}
+
+/** `Math.floor(ms)`. */
+export function putFloorMsField(d: DataView, o: number, k: number, ms: number): number {
+  return putFloorMs(d, putKey(d, o, k), ms);
+}
+
+/** An IPv4 address and its closing quote (the key holds the opening one). */
+export function putIpv4Field(d: DataView, o: number, k: number, a: number): number {
+  return putIpv4Quoted(d, putKey(d, o, k), a);
+}
+
+/** A MAC and its closing quote (the key holds the opening one). */
+export function putMacField(d: DataView, o: number, k: number, mac: number): number {
+  return putMacQuoted(d, putKey(d, o, k), mac);
 }

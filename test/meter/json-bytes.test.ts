@@ -11,15 +11,21 @@ import { formatAddressWords, formatMacNumber } from '../../src/meter/flow-export
 import {
   encodeText,
   keyOf,
+  putFloorMs,
+  putFloorMsField,
   putIpv4,
+  putIpv4Field,
   putIpv4Quoted,
   putIpv6Quoted,
   putKey,
   putMac,
+  putMacField,
   putMacQuoted,
   putNumber,
+  putNumberField,
   putRun,
   putUint32,
+  putUintField,
   runOf,
 } from '../../src/meter/json-bytes.ts';
 
@@ -128,4 +134,35 @@ test('putKey and putRun write their text (UTF-8 too) and return the offset after
   assert.throws(() => keyOf('x'.repeat(25)));
   for (const s of ['', '}\n', '{"type":"packets","exporter":"/tmp/ü\\"x€𝄞.pcap"', 'y'.repeat(100)])
     assert.equal(written(putRun(d, 0, runOf(encodeText(s)))), s);
+});
+
+test('putFloorMs writes what JSON.stringify writes of Math.floor', () => {
+  const values = [0, 0.5, -1.5, 999_999_999_999, 999_999_999_999.9, 1e12, 1e12 + 0.25, 1_700_000_000_123.456];
+  values.push(
+    9_999_999_999_999,
+    9_999_999_999_999.5,
+    1e13,
+    2 ** 53,
+    NaN,
+    Infinity,
+    -Infinity,
+    1_000_000_010_000,
+  );
+  for (const x of randoms(5000))
+    values.push(1e12 + (x / 2 ** 32) * 9e12, 1_700_000_000_000 + (x % 100_000) / 8);
+  for (const v of values)
+    assert.equal(written(putFloorMs(d, 0, v)), JSON.stringify(Math.floor(v)), String(v));
+});
+
+test('field writers write the key, then the value as the value writers do', () => {
+  const k = keyOf(',"f":');
+  const ks = keyOf(',"s":"');
+  for (const n of [0, 9_999, 10_000, 4_294_967_295, ...randoms(500)])
+    assert.equal(written(putUintField(d, 0, k, n)), `,"f":${n}`);
+  for (const n of [0, -0, 1, 9_999, 10_000, 0.5, -3, 1e21, 2 ** 40, NaN, ...randoms(500)])
+    assert.equal(written(putNumberField(d, 0, k, n)), `,"f":${JSON.stringify(n)}`);
+  for (const t of [1_700_000_000_123.9, 5, -5.5])
+    assert.equal(written(putFloorMsField(d, 0, k, t)), `,"f":${Math.floor(t)}`);
+  assert.equal(written(putIpv4Field(d, 0, ks, 0x0a000102)), ',"s":"10.0.1.2"');
+  assert.equal(written(putMacField(d, 0, ks, 0x001122334455)), ',"s":"00:11:22:33:44:55"');
 });

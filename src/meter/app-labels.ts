@@ -55,6 +55,7 @@ export function createAppLabeler(
   /** Payload so far of a direction (slot * 2 + d) whose message goes on (`wantsMore`). */
   const pending = new Map<number, Uint8Array>();
   const wantsMore = inspector.wantsMore?.bind(inspector);
+  const mayMatch = inspector.mayMatch?.bind(inspector);
   const intern = (l: AppLabel): number => {
     const k = `${l.appProto}\u0000${l.appCategory ?? ''}`;
     let i = index.get(k);
@@ -84,6 +85,11 @@ export function createAppLabeler(
       const seen = c.inspected[i]!;
       if (c.appLabel[s] !== 0 || seen >= inspectPackets || v.payloadCaptured === 0) return;
       c.inspected[i] = seen + 1;
+      const continued = seen > 0 && pending.size > 0 && pending.has(i);
+      if (!continued && mayMatch && !mayMatch(v.proto, v.srcPort, v.dstPort, frame[v.payloadOffset]!)) {
+        if (v.proto === TCP || seen + 1 >= UDP_TRIES) c.inspected[i] = inspectPackets; // as when nothing is found
+        return;
+      }
       let payload = frame.subarray(
         v.payloadOffset,
         v.payloadOffset + Math.min(v.payloadCaptured, payloadBytes),

@@ -41,6 +41,13 @@ export interface PayloadInspector {
    * `inspectPackets`) and asks again. Absent: never.
    */
   wantsMore?(sample: PayloadSample): boolean;
+  /**
+   * False when neither `inspect` nor `wantsMore` can find anything in a
+   * payload of `proto` between these ports that starts with byte `first`:
+   * the meter then skips the sample (as if nothing was found). Absent:
+   * every payload is shown.
+   */
+  mayMatch?(proto: number, srcPort: number, dstPort: number, first: number): boolean;
 }
 
 /** The default: labels nothing, and the meter skips the call entirely. */

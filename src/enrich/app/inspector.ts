@@ -71,6 +71,34 @@ function isCutMessage(b: Uint8Array): boolean {
   return Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(HTTP_HEADER_END) < 0;
 }
 
+function isDnsPort(sp: number, dp: number): boolean {
+  return (
+    sp === DNS_PORT ||
+    dp === DNS_PORT ||
+    sp === MDNS_PORT ||
+    dp === MDNS_PORT ||
+    sp === LLMNR_PORT ||
+    dp === LLMNR_PORT
+  );
+}
+
+/**
+ * The first bytes `inspectOne` and `isCutMessage` can match, so that the
+ * meter need not build a sample for the others (binary protocols nothing
+ * here knows): DNS on its ports (any byte), BitTorrent's 19, an upper-case
+ * letter (HTTP request and response, SSH, SIP), TLS's handshake record over
+ * TCP, and over UDP a QUIC long header and RTP/RTCP version 2 between
+ * unprivileged ports. Kept next to inspectOne: a detector added there must
+ * be let through here (test/enrich/may-match.test.ts holds every detection
+ * of the test captures to it).
+ */
+function mayMatch(proto: number, sp: number, dp: number, first: number): boolean {
+  if (proto !== TCP && proto !== UDP) return false;
+  if (isDnsPort(sp, dp) || first === 19 || (first >= 0x41 && first <= 0x5a)) return true;
+  if (proto === TCP) return first === TLS_HANDSHAKE_RECORD;
+  return (first & 0xf0) === 0xc0 || (sp >= MIN_RTP_PORT && dp >= MIN_RTP_PORT && first >> 6 === 2);
+}
+
 /** Bytes of a TCP direction joined for inspection (a ClientHello or request header fits). */
 const MAX_STREAM_BYTES = 16 * 1024;
 
@@ -105,6 +133,8 @@ export interface PayloadInspector {
    * the meter joins the next segments and asks again.
    */
   wantsMore(sample: PayloadSample): boolean;
+  /** False when no detector can match a payload starting with `first` (the meter's PayloadInspector.mayMatch). */
+  mayMatch?(proto: number, srcPort: number, dstPort: number, first: number): boolean;
   inspectFlow(flow: FlowPayloads): AppDetection | undefined;
   readonly stats: InspectorStats;
 }
@@ -151,13 +181,7 @@ export function createBuiltinInspector(deps: InspectorDeps): PayloadInspector {
     b: Uint8Array,
   ): AppDetection | undefined {
     if (b.length === 0) return undefined;
-    const dnsPort =
-      sp === DNS_PORT ||
-      dp === DNS_PORT ||
-      sp === MDNS_PORT ||
-      dp === MDNS_PORT ||
-      sp === LLMNR_PORT ||
-      dp === LLMNR_PORT;
+    const dnsPort = isDnsPort(sp, dp);
     if (proto === UDP) {
       if (dnsPort) return dns(b);
       if (fromClient && looksLikeQuicInitial(b)) {
@@ -199,6 +223,7 @@ export function createBuiltinInspector(deps: InspectorDeps): PayloadInspector {
       return inspectOne(s.proto, s.srcPort, s.dstPort, s.fromInitiator, s.payload);
     },
     wantsMore: (s) => s.proto === TCP && s.fromInitiator && isCutMessage(s.payload),
+    mayMatch,
     inspectFlow(f) {
       stats.inspected++;
       if (

@@ -178,7 +178,7 @@ function namesJson(n: FlowNames): string {
 /**
  * Times, 5-tuple, counters, tos, EtherType, ICMP type/code (the start's key
  * is the prefix's end). Columns of 32 bits or less hold integers below 2^32:
- * putUint32; the Float64 ones (bytes, times) may hold more: putNumber.
+ * putUintField; the Float64 ones (bytes, times) may hold more: putNumberField.
  */
 function putMain(d: DataView, o: number, c: FlowColumns, slot: number): number {
   const meta = c.keyMeta[slot]!;

@@ -2,7 +2,6 @@
 // The `flowlens` command. FlowLens runs its TypeScript sources with Node's
 // type stripping, which needs Node >= 22.18; when started by an older system
 // Node, re-run with the Node 24 that package.json pins (node_modules/.bin/node).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +23,7 @@ if (major > 22 || (major === 22 && minor >= 18)) {
     process.stderr.write('flowlens: needs Node.js 24 (run `npm install` to fetch the pinned version)\n');
     process.exit(2);
   }
+  const { spawnSync } = await import('node:child_process'); // only here: loading it costs 1.5 ms
   const r = spawnSync(pinned, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }

@@ -31,7 +31,12 @@ export interface FlowKey {
 }
 
 export function createFlowKey(): FlowKey {
-  return { addr: new Uint32Array(8), ports: 0, meta: 0, vlan: 0, scope: 0, hash: 0, srcIsA: true };
+  // Ports, scope and hash reach 2^32, past V8's small integers: stored as doubles from the start,
+  // their fields never change representation mid-run, which would change the key's shape and
+  // deoptimise every function that has seen it (table lookups, keyMatches, initFlow).
+  const k = { addr: new Uint32Array(8), ports: 0.5, meta: 0, vlan: 0, scope: 0.5, hash: 0.5, srcIsA: true };
+  k.ports = k.scope = k.hash = 0;
+  return k;
 }
 
 /**
@@ -72,7 +77,7 @@ export function buildFlowKey(v: PacketView, k: FlowKey): void {
     ka[5] = d1;
     ka[6] = d2;
     ka[7] = d3;
-    ports = sp * 0x10000 + dp;
+    ports = ((sp << 16) | dp) >>> 0;
   } else {
     ka[0] = d0;
     ka[1] = d1;
@@ -82,7 +87,7 @@ export function buildFlowKey(v: PacketView, k: FlowKey): void {
     ka[5] = s1;
     ka[6] = s2;
     ka[7] = s3;
-    ports = dp * 0x10000 + sp;
+    ports = ((dp << 16) | sp) >>> 0;
   }
   k.ports = ports;
   const tt = v.tunnelType;

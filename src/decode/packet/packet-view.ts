@@ -119,12 +119,22 @@ export interface PacketView {
   fragMore: boolean;
 }
 
+/**
+ * The first value of the fields that may first reach past V8's small
+ * integers (2^30) long into a capture (TEIDs and GRE keys, fragment hashes;
+ * and MACs): stored as doubles from the start, these fields never change
+ * representation mid-run, which would change the view's shape and deoptimise
+ * every function that has seen it. (TCP sequence numbers change theirs at
+ * the first real connection, before anything is optimised.)
+ */
+const NOT_SMALL = 0.5;
+
 /** A fresh view; reuse it for every packet. */
 export function createPacketView(): PacketView {
-  return {
+  const v = {
     hasMac: false,
-    srcMac: 0,
-    dstMac: 0,
+    srcMac: NOT_SMALL,
+    dstMac: NOT_SMALL,
     vlan: 0,
     outerVlan: 0,
     etherType: 0,
@@ -148,14 +158,16 @@ export function createPacketView(): PacketView {
     payloadLength: 0,
     payloadCaptured: 0,
     tunnelType: 0,
-    tunnelId: 0,
+    tunnelId: NOT_SMALL,
     firstFragment: false,
-    fragHash: 0,
+    fragHash: NOT_SMALL,
     fragOuter: false,
     fragEnd: 0,
     fragBytes: 0,
     fragMore: false,
   };
+  v.srcMac = v.dstMac = v.tunnelId = v.fragHash = 0;
+  return v;
 }
 
 /** Clears the fields a packet may leave unset. */

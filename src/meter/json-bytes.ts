@@ -219,8 +219,22 @@ export function putIpv4(d: DataView, o: number, a: number): number {
   return putIpv4Quoted(d, o, a) - 1;
 }
 
-/** Lowercase hex digits. */
-const HEX = encodeText('0123456789abcdef');
+/**
+ * Hex of a byte without leading zeros ("a", "ff") as a 32-bit word, and its
+ * length; HEX_PAIR zero-padded ("0a") as a 16-bit one: an IPv6 group is
+ * one or two stores.
+ */
+const HEX_BYTE = new Int32Array(256);
+const HEX_BYTE_LENGTH = new Uint8Array(256);
+const HEX_PAIR = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  HEX_BYTE[i] = word(i.toString(16));
+  HEX_BYTE_LENGTH[i] = i < 16 ? 1 : 2;
+  HEX_PAIR[i] = word(i.toString(16).padStart(2, '0'));
+}
+const DOUBLE_COLON = word('::');
+const MAPPED_1 = word('::ff');
+const MAPPED_2 = word('ff:');
 
 /**
  * RFC 5952 text of the IPv6 address in words `w[at..at+3]` (as formatIpv6 of
@@ -245,15 +259,15 @@ export function putIpv6Quoted(d: DataView, o: number, w: Uint32Array, at: number
     }
   }
   if (bestStart === 0 && bestLen === 5 && group(w, at, 5) === 0xffff) {
-    d.setUint32(o, word('::ff'), true);
-    d.setUint32(o + 4, word('ff:'), true);
+    d.setInt32(o, MAPPED_1, true);
+    d.setInt32(o + 4, MAPPED_2, true);
     return putIpv4Quoted(d, o + 7, w[at + 3]!);
   }
   if (bestLen < 2) bestStart = -1; // a single zero group is not shortened (RFC 5952 §4.2.2)
   let separate = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      d.setUint16(o, word('::'), true);
+      d.setUint16(o, DOUBLE_COLON, true);
       o += 2;
       i += bestLen - 1;
       separate = false;
@@ -274,11 +288,15 @@ function group(w: Uint32Array, at: number, i: number): number {
 
 /** A 16-bit group in hex without leading zeros. */
 function putHex16(d: DataView, o: number, g: number): number {
-  if (g >= 0x1000) d.setUint8(o++, HEX[g >>> 12]!);
-  if (g >= 0x100) d.setUint8(o++, HEX[(g >>> 8) & 15]!);
-  if (g >= 0x10) d.setUint8(o++, HEX[(g >>> 4) & 15]!);
-  d.setUint8(o, HEX[g & 15]!);
-  return o + 1;
+  if (g < 0x100) {
+    d.setInt32(o, HEX_BYTE[g]!, true);
+    return o + HEX_BYTE_LENGTH[g]!;
+  }
+  const hi = g >>> 8;
+  d.setInt32(o, HEX_BYTE[hi]!, true);
+  o += HEX_BYTE_LENGTH[hi]!;
+  d.setUint16(o, HEX_PAIR[g & 255]!, true);
+  return o + 2;
 }
 
 /** A byte's two hex digits and a colon ("0a:") as one 32-bit word. */

@@ -48,6 +48,33 @@ function hex16(g: number): string {
   return g < 256 ? (HEX_BYTE[g] ?? '') : (HEX_BYTE[g >> 8] ?? '') + (HEX_BYTE_PADDED[g & 255] ?? '');
 }
 
+/**
+ * The run of zero groups RFC 5952 shortens to `::` among the 8 groups in
+ * `g`: the longest (the first on ties, §4.2.3) of two or more (a single zero
+ * group stays, §4.2.2), as start * 16 + length; -1 when there is none.
+ * `MAPPED_RUN` (groups 0-4) with 0xffff in group 5 is an IPv4-mapped address.
+ */
+export function zeroRunToShorten(g: ArrayLike<number>): number {
+  let bestStart = -1;
+  let bestLen = 0;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if (g[i] !== 0) {
+      runStart = -1;
+      continue;
+    }
+    if (runStart < 0) runStart = i;
+    if (i - runStart + 1 > bestLen) {
+      bestLen = i - runStart + 1;
+      bestStart = runStart;
+    }
+  }
+  return bestLen < 2 ? -1 : bestStart * 16 + bestLen;
+}
+
+/** zeroRunToShorten of ::ffff:a.b.c.d: groups 0-4. */
+export const MAPPED_RUN = 5;
+
 /** Reused between calls: formatting is synchronous, so no call sees another's groups. */
 const groups = new Uint16Array(8);
 
@@ -58,24 +85,11 @@ const groups = new Uint16Array(8);
  * Written for decoders' hot paths: no arrays or closures per call.
  */
 export function formatIpv6(b: Uint8Array, offset: number): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  let runStart = -1;
-  for (let i = 0; i < 8; i++) {
-    const g = ((b[offset + 2 * i] ?? 0) << 8) | (b[offset + 2 * i + 1] ?? 0);
-    groups[i] = g;
-    if (g !== 0) {
-      runStart = -1;
-      continue;
-    }
-    if (runStart < 0) runStart = i;
-    if (i - runStart + 1 > bestLen) {
-      bestLen = i - runStart + 1;
-      bestStart = runStart;
-    }
-  }
-  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) return `::ffff:${formatIpv4(b, offset + 12)}`;
-  if (bestLen < 2) bestStart = -1; // a single zero group is not shortened (§4.2.2)
+  for (let i = 0; i < 8; i++) groups[i] = ((b[offset + 2 * i] ?? 0) << 8) | (b[offset + 2 * i + 1] ?? 0);
+  const run = zeroRunToShorten(groups);
+  if (run === MAPPED_RUN && groups[5] === 0xffff) return `::ffff:${formatIpv4(b, offset + 12)}`;
+  const bestStart = run < 0 ? -1 : run >> 4;
+  const bestLen = run & 15;
   let s = '';
   let separate = false;
   for (let i = 0; i < 8; i++) {

@@ -9,6 +9,8 @@
  * Numbers are written as JSON.stringify writes them (ECMA-262 Number::toString).
  */
 
+import { MAPPED_RUN, zeroRunToShorten } from '../common/net.ts';
+
 const MINUS = 0x2d;
 const COLON = 0x3a;
 const QUOTE = 0x22;
@@ -234,6 +236,8 @@ for (let i = 0; i < 256; i++) {
 }
 const DOUBLE_COLON = word('::');
 const MAPPED_1 = word('::ff');
+/** The groups of the address being written (writing is synchronous). */
+const v6Groups = new Uint16Array(8);
 const MAPPED_2 = word('ff:');
 
 /**
@@ -243,27 +247,19 @@ const MAPPED_2 = word('ff:');
  * addresses as ::ffff:a.b.c.d) and a closing quote.
  */
 export function putIpv6Quoted(d: DataView, o: number, w: Uint32Array, at: number): number {
-  // The longest run of zero groups: group i is the high (even i) or low half of word at + i / 2.
-  let bestStart = -1;
-  let bestLen = 0;
-  let runStart = -1;
+  const g = v6Groups;
   for (let i = 0; i < 8; i++) {
-    if (group(w, at, i) !== 0) {
-      runStart = -1;
-      continue;
-    }
-    if (runStart < 0) runStart = i;
-    if (i - runStart + 1 > bestLen) {
-      bestLen = i - runStart + 1;
-      bestStart = runStart;
-    }
+    const x = w[at + (i >> 1)]!;
+    g[i] = i & 1 ? x & 0xffff : x >>> 16;
   }
-  if (bestStart === 0 && bestLen === 5 && group(w, at, 5) === 0xffff) {
+  const run = zeroRunToShorten(g);
+  if (run === MAPPED_RUN && g[5] === 0xffff) {
     d.setInt32(o, MAPPED_1, true);
     d.setInt32(o + 4, MAPPED_2, true);
     return putIpv4Quoted(d, o + 7, w[at + 3]!);
   }
-  if (bestLen < 2) bestStart = -1; // a single zero group is not shortened (RFC 5952 §4.2.2)
+  const bestStart = run < 0 ? -1 : run >> 4;
+  const bestLen = run & 15;
   let separate = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
@@ -274,16 +270,11 @@ export function putIpv6Quoted(d: DataView, o: number, w: Uint32Array, at: number
       continue;
     }
     if (separate) d.setUint8(o++, COLON);
-    o = putHex16(d, o, group(w, at, i));
+    o = putHex16(d, o, g[i]!);
     separate = true;
   }
   d.setUint8(o, QUOTE);
   return o + 1;
-}
-
-function group(w: Uint32Array, at: number, i: number): number {
-  const x = w[at + (i >> 1)]!;
-  return i & 1 ? x & 0xffff : x >>> 16;
 }
 
 /** A 16-bit group in hex without leading zeros. */

@@ -80,16 +80,19 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
         pos = start + capLen;
       }
       await sink.chunkDone?.();
-      // The partial record moves to the front and the next chunk is read after it; a record longer
-      // than CARRY_BYTES gets a larger buffer (rare: frames are 64 KB at most but for some captures).
+      // The partial record moves to the front and the next chunk is read after it. A record longer
+      // than that (its header gives its length) is read whole at once, into a buffer grown for it
+      // once: a 16 MB record is not read, moved and regrown 512 KB at a time.
       const rest = have - pos;
-      if (rest + CHUNK_BYTES > buf.length) {
-        const larger = new Uint8Array(rest + CHUNK_BYTES);
+      const need = rest >= RECORD_HEADER_BYTES ? RECORD_HEADER_BYTES + dv.getUint32(pos + 8, le) : 0;
+      const want = Math.max(CHUNK_BYTES, need - rest);
+      if (rest + want > buf.length) {
+        const larger = new Uint8Array(rest + want);
         larger.set(buf.subarray(pos, have));
         buf = larger;
         dv = new DataView(buf.buffer);
       } else buf.copyWithin(0, pos, have);
-      const bytesRead = readSync(fd, buf, rest, CHUNK_BYTES, null);
+      const bytesRead = readSync(fd, buf, rest, want, null);
       if (bytesRead === 0) return frames; // a cut last record ends the file quietly, as tshark does
       pos = 0;
       have = rest + bytesRead;

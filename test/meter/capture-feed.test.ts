@@ -1,8 +1,9 @@
 /**
  * meterCaptureFile reads classic pcap in chunks: every frame reaches the
  * sink whole and in order, whatever its size and wherever the chunks cut
- * the file (records of 60 bytes to 200 KB, each size many times over
- * several chunks); a record cut by the end of the file ends it quietly.
+ * the file (records of 60 bytes to 1.2 MB, longer than a read chunk, each
+ * size many times over several chunks); a record cut by the end of the file
+ * ends it quietly.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +43,7 @@ function pcap(frames: Uint8Array[], cutLast = 0): Uint8Array {
 test('every frame whole and in order across chunks, large records included; a cut last record ends the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-feed-'));
   try {
-    const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072];
+    const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072, 1_200_000];
     const frames = Array.from({ length: 120 }, (_, i) => frame(i, sizes[i % sizes.length]!));
     for (const cut of [0, 1000]) {
       const path = join(dir, `feed-${cut}.pcap`);

@@ -85,8 +85,9 @@ export function createAppLabeler(
       const seen = c.inspected[i]!;
       if (c.appLabel[s] !== 0 || seen >= inspectPackets || v.payloadCaptured === 0) return;
       c.inspected[i] = seen + 1;
-      const continued = seen > 0 && pending.size > 0 && pending.has(i);
-      if (!continued && mayMatch && !mayMatch(v.proto, v.srcPort, v.dstPort, frame[v.payloadOffset]!)) {
+      const before = seen > 0 && pending.size > 0 ? pending.get(i) : undefined;
+      // A message going on (`before`) was let through already; a new one may be turned away at once.
+      if (!before && mayMatch && !mayMatch(v.proto, v.srcPort, v.dstPort, frame[v.payloadOffset]!)) {
         if (v.proto === TCP || seen + 1 >= UDP_TRIES) c.inspected[i] = inspectPackets; // as when nothing is found
         return;
       }
@@ -94,7 +95,6 @@ export function createAppLabeler(
         v.payloadOffset,
         v.payloadOffset + Math.min(v.payloadCaptured, payloadBytes),
       );
-      const before = seen > 0 && pending.size > 0 ? pending.get(i) : undefined;
       if (before) {
         const joined = new Uint8Array(Math.min(before.length + payload.length, MAX_JOINED_BYTES));
         joined.set(before);

@@ -11,6 +11,7 @@ import {
   TUNNEL_VXLAN,
   fmix32,
   mix32,
+  mixZero,
   type PacketView,
 } from '../decode/packet/index.ts';
 import type { FlowColumns } from './flow-columns.ts';
@@ -111,12 +112,6 @@ export function buildFlowKey(v: PacketView, k: FlowKey): void {
   h = mix32(h, ports);
   h = mix32(h, vlan);
   k.hash = fmix32(mix32(h, scope));
-}
-
-/** `mix32(h, 0)`: with a zero word only the rotate and multiply-add of `h` remain. */
-function mixZero(h: number): number {
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /** True when slot `s` holds key `k` (meta compared on protocol and family only). */

@@ -73,6 +73,11 @@ export function createLineBuffer(pool?: ChunkPool): LineBuffer {
   return lb;
 }
 
+/** Bytes in `chunks` (what LineBuffer.take gives). */
+export function byteLength(chunks: readonly Uint8Array[]): number {
+  return chunks.reduce((n, c) => n + c.length, 0);
+}
+
 /** Writes buffers to a stream with back-pressure; a reader that went away (EPIPE) ends the output quietly. */
 export interface StreamWriter {
   write(chunks: readonly Uint8Array[]): Promise<void>;

@@ -11,7 +11,7 @@ import { getCompileCacheDir } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { MeterErrorKind, MeterStats } from '../../meter/index.ts';
 import { meterFile, type MeterFileJob } from './meter-file.ts';
-import { createLineBuffer, type ChunkPool, type StreamWriter } from './meter-output.ts';
+import { byteLength, createLineBuffer, type ChunkPool, type StreamWriter } from './meter-output.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -161,10 +161,6 @@ export async function meterFileSharded(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-}
-
-function byteLength(chunk: Uint8Array[]): number {
-  return chunk.reduce((n, c) => n + c.length, 0);
 }
 
 /**

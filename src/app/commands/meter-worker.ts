@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureFileError } from '../../ingest/file/index.ts';
 import { meterFile } from './meter-file.ts';
-import { createLineBuffer } from './meter-output.ts';
+import { byteLength, createLineBuffer } from './meter-output.ts';
 import type { ShardMessage, ShardWorkerData } from './meter-shards.ts';
 
 /** A wait is bounded so that a worker never sleeps through its termination. */
@@ -27,7 +27,7 @@ const chunkDone = (): undefined => {
     msg,
     chunks.map((c) => c.buffer as ArrayBuffer),
   );
-  posted.push(posted[seq]! + chunks.reduce((n, c) => n + c.length, 0));
+  posted.push(posted[seq]! + byteLength(chunks));
   seq++;
   for (
     let w = Atomics.load(written, 0);

@@ -45,6 +45,12 @@ export function mix32(h: number, k: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
+/** `mix32(h, 0)`: with a zero word only the rotate and multiply-add of `h` remain (IPv4 keys' zero words). */
+export function mixZero(h: number): number {
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
 /** MurmurHash3's finaliser: spreads every input bit over the result. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;

@@ -20,4 +20,4 @@ export {
 /** The direction-free flow hash that splits flows between threads, from a key or from raw bytes. */
 export { shardHash, quickShardHash } from './shard-hash.ts';
 /** Hash helpers the flow table shares with the fragment hash. */
-export { mix32, fmix32, u16, u32 } from './bytes.ts';
+export { mix32, mixZero, fmix32, u16, u32 } from './bytes.ts';

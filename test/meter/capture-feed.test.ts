@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { meterCaptureFile } from '../../src/meter/index.ts';
+import { classicPcap } from '../support/classic-pcap.ts';
+
+/** The longest frame written, and the file's snap length. */
+const MAX_FRAME_BYTES = 1_200_000;
 
 /** A frame of `len` bytes whose bytes tell its number `i` and their position. */
 function frame(i: number, len: number): Uint8Array {
@@ -19,47 +23,27 @@ function frame(i: number, len: number): Uint8Array {
   return f;
 }
 
-function pcap(frames: Uint8Array[], cutLast = 0): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const hdr = new DataView(new ArrayBuffer(24));
-  hdr.setUint32(0, 0xa1b2c3d4, true);
-  hdr.setUint16(4, 2, true);
-  hdr.setUint16(6, 4, true);
-  hdr.setUint32(16, 262144, true);
-  hdr.setUint32(20, 1, true);
-  parts.push(new Uint8Array(hdr.buffer));
-  frames.forEach((f, i) => {
-    const r = new DataView(new ArrayBuffer(16));
-    r.setUint32(0, 1_700_000_000 + i, true);
-    r.setUint32(4, 250_000, true);
-    r.setUint32(8, f.length, true);
-    r.setUint32(12, f.length, true);
-    parts.push(new Uint8Array(r.buffer), f);
-  });
-  const all = Buffer.concat(parts);
-  return all.subarray(0, all.length - cutLast);
-}
-
 test('every frame whole and in order across chunks, large records included; a cut last record ends the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-feed-'));
   try {
-    const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072, 1_200_000];
+    const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072, MAX_FRAME_BYTES];
     const frames = Array.from({ length: 120 }, (_, i) => frame(i, sizes[i % sizes.length]!));
     for (const cut of [0, 1000]) {
       const path = join(dir, `feed-${cut}.pcap`);
-      await writeFile(path, pcap(frames, cut));
+      const file = classicPcap(frames, MAX_FRAME_BYTES);
+      await writeFile(path, file.subarray(0, file.length - cut));
       const seen: { ts: number; bytes: Uint8Array }[] = [];
       let chunks = 0;
       const n = await meterCaptureFile(path, {
         pushFrame: (ts, _lt, data, start, end) => void seen.push({ ts, bytes: data.slice(start, end) }),
         chunkDone: () => void chunks++,
       });
-      const whole = cut === 0 ? frames.length : frames.length - 1;
-      assert.equal(n, whole);
-      assert.equal(seen.length, whole);
+      const complete = cut === 0 ? frames.length : frames.length - 1;
+      assert.equal(n, complete);
+      assert.equal(seen.length, complete);
       assert.ok(chunks > 1, `${chunks} chunks`);
-      for (let i = 0; i < whole; i++) {
-        assert.equal(seen[i]!.ts, (1_700_000_000 + i) * 1000 + 250, `frame ${i} time`);
+      for (let i = 0; i < complete; i++) {
+        assert.equal(seen[i]!.ts, 1_700_000_000_000 + i, `frame ${i} time`);
         assert.deepEqual(seen[i]!.bytes, frames[i], `frame ${i} (${frames[i]!.length} bytes)`);
       }
     }

@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { runMeter, type MeterSummary } from '../../src/app/commands/meter.ts';
 import { readPackets } from '../../src/ingest/file/index.ts';
 import { writeSyntheticPcap } from '../../bench/meter/synthetic-pcap.ts';
+import { classicPcap } from '../support/classic-pcap.ts';
 import { sharedCapture } from '../support/system-tool.ts';
 
 /** Captures with fragments of inner and outer (tunnel) packets, tunnels, retransmissions, many flows. */
@@ -84,28 +85,6 @@ test('several files and CSV: the same lines; the order is the same on every run'
   assert.deepEqual((await meter(files, 2, 'csv')).lines, two.lines);
 });
 
-/** A classic pcap of Ethernet frames, one per `frames` entry, 1 ms apart. */
-function pcapOf(frames: Uint8Array[]): Uint8Array {
-  const size = 24 + frames.reduce((n, f) => n + 16 + f.length, 0);
-  const b = new Uint8Array(size);
-  const dv = new DataView(b.buffer);
-  dv.setUint32(0, 0xa1b2c3d4, true);
-  dv.setUint16(4, 2, true);
-  dv.setUint16(6, 4, true);
-  dv.setUint32(16, 65535, true);
-  dv.setUint32(20, 1, true);
-  let o = 24;
-  frames.forEach((f, i) => {
-    dv.setUint32(o, 1_700_000_000, true);
-    dv.setUint32(o + 4, i * 1000, true);
-    dv.setUint32(o + 8, f.length, true);
-    dv.setUint32(o + 12, f.length, true);
-    b.set(f, o + 16);
-    o += 16 + f.length;
-  });
-  return b;
-}
-
 /** An IPv4 UDP fragment from 10.0.0.`host`: offset in 8-byte units, `more` = MF, 16 data bytes. */
 function fragment(host: number, id: number, offset: number, more: boolean): Uint8Array {
   const b = new Uint8Array(14 + 20 + 16);
@@ -126,7 +105,7 @@ test('fragments: matched ones are counted once, orphans once, whichever shard ow
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-shards-'));
   try {
     const path = join(dir, 'fragments.pcap');
-    await writeFile(path, pcapOf(frames));
+    await writeFile(path, classicPcap(frames));
     const one = await meter([path], 1);
     assert.equal(one.summary.flows, 40);
     assert.equal(one.summary.fragments, 40);
@@ -189,7 +168,7 @@ test('an unreadable or corrupt file is a usage error on threads too', async () =
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-shards-'));
   try {
     const path = join(dir, 'corrupt.pcap');
-    const good = pcapOf([fragment(1, 1, 0, true)]);
+    const good = classicPcap([fragment(1, 1, 0, true)]);
     const bad = new Uint8Array(good.length + 16);
     bad.set(good);
     new DataView(bad.buffer).setUint32(good.length + 8, 0x7fffffff, true); // a record of 2 GB
@@ -212,7 +191,7 @@ test('cut frames: every error and non-IP frame is counted once on any number of 
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-shards-'));
   try {
     const path = join(dir, 'cut.pcap');
-    await writeFile(path, pcapOf(frames));
+    await writeFile(path, classicPcap(frames));
     const one = await meter([path], 1);
     assert.ok((one.summary.errors.truncated ?? 0) > 1000, JSON.stringify(one.summary));
     for (const threads of [2, 3]) {

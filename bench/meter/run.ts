@@ -1,8 +1,8 @@
 /**
  * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
- * BENCH_METER_FLOWS override), in turn for BENCH_METER_ROUNDS rounds (3) on
- * this machine. Prints each tool's best time, packets per second and ratio to
+ * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
+ * 1,000), in turn for BENCH_METER_ROUNDS rounds (3) on this machine. Prints each tool's best time, packets per second and ratio to
  * nfpcapd (target: flowlens >= 1.5). Every tool gets the same file and writes
  * its whole output (flowlens: JSON Lines with application detection, on as
  * many threads as it uses by default; nfpcapd: an nfcapd file; softflowd:
@@ -19,6 +19,7 @@ import { writeSyntheticPcap } from './synthetic-pcap.ts';
 
 const PACKETS = Number(process.env['BENCH_METER_PACKETS'] ?? 1_000_000);
 const FLOWS = Number(process.env['BENCH_METER_FLOWS'] ?? 200_000);
+const WAVE = Number(process.env['BENCH_METER_WAVE'] ?? 1000);
 const TIMEOUT_MS = 600_000;
 const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
 
@@ -70,8 +71,8 @@ async function runSoftflowd(pcap: string): Promise<string> {
 const dir = await mkdtemp(join(tmpdir(), 'flowlens-bench-meter-'));
 try {
   const pcap = join(dir, 'synthetic.pcap');
-  const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS);
-  console.log(`synthetic capture: ${n} packets, ${FLOWS} flows (${pcap})`);
+  const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS, WAVE);
+  console.log(`synthetic capture: ${n} packets, ${FLOWS} flows in waves of ${WAVE} (${pcap})`);
   const cli = new URL('../../bin/flowlens.js', import.meta.url).pathname;
   const tools: [string, () => Promise<string>][] = [
     // The command on one thread (its module run directly): what the threads of the row below add.

@@ -98,8 +98,17 @@ function frame(f: number, k: number, out: Uint8Array): number {
   return o + payload;
 }
 
-/** Writes the capture; resolves with its packet count. */
-export async function writeSyntheticPcap(path: string, packets: number, flows: number): Promise<number> {
+/**
+ * Writes the capture; resolves with its packet count. Flows run in
+ * overlapping waves of `wave` (1,000) so that many are concurrent, as on a
+ * real link.
+ */
+export async function writeSyntheticPcap(
+  path: string,
+  packets: number,
+  flows: number,
+  wave = 1000,
+): Promise<number> {
   const fh = await open(path, 'w');
   const chunk = new Uint8Array(8 << 20);
   const dv = new DataView(chunk.buffer);
@@ -113,8 +122,6 @@ export async function writeSyntheticPcap(path: string, packets: number, flows: n
   const perFlow = Math.max(1, Math.floor(packets / flows));
   const scratch = new Uint8Array(2048);
   let used = 0;
-  // Flows run in overlapping waves of 1,000 so many are concurrent, as on a real link.
-  const wave = 1000;
   let n = 0;
   for (let base = 0; base < flows; base += wave) {
     for (let k = 0; k < perFlow; k++) {

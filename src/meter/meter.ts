@@ -151,15 +151,21 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     exported: 0,
     evicted: 0,
   };
-  let now = 0;
   /**
-   * No flow times out before this, so packets skip the expiry check until
-   * then. A lower bound: after an expiry pass it is the earliest due time of
-   * the three list heads, and packets only make due times later (a touched
-   * head is replaced by a flow seen no later), except a new flow or a close,
-   * which lower it below.
+   * `now`: the latest packet time. `nextDue`: no flow times out before this,
+   * so packets skip the expiry check until then. A lower bound: after an
+   * expiry pass it is the earliest due time of the three list heads, and
+   * packets only make due times later (a touched head is replaced by a flow
+   * seen no later), except a new flow or a close, which lower it below.
+   *
+   * Fields of an object rather than `let`s: a closure's `let` holding a
+   * non-integer number gets a new heap number (and a write barrier) at every
+   * assignment, i.e. every packet; a field declared as a double from the
+   * start is written in place.
    */
-  let nextDue = Infinity;
+  const times = { now: 0.5, nextDue: 0.5 };
+  times.now = 0;
+  times.nextDue = Infinity;
   let timer: Timer | undefined;
   /** The next flow to export of a flush in steps (flushSome), -1 when none is under way. */
   let flushAt = -1;
@@ -200,7 +206,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       finish(s);
     const idle = table.lruHead();
     const aged = table.ageHead();
-    nextDue = Math.min(
+    times.nextDue = Math.min(
       idle >= 0 ? c.last[idle]! + cfg.idleTimeoutMs : Infinity,
       aged >= 0 ? c.first[aged]! + cfg.activeTimeoutMs : Infinity,
       closing.nextTime() + cfg.tcpClosedTimeoutMs,
@@ -214,7 +220,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       s = table.insert(key.hash);
     }
     st.created++;
-    nextDue = Math.min(nextDue, tsMs + Math.min(cfg.idleTimeoutMs, cfg.activeTimeoutMs));
+    times.nextDue = Math.min(times.nextDue, tsMs + Math.min(cfg.idleTimeoutMs, cfg.activeTimeoutMs));
     initFlow(table.cols, s, key, v, tsMs);
     return s;
   };
@@ -250,7 +256,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     st.metered++;
     if (v.proto === 6 && updateTcp(cols, s, d, v, tsMs)) {
       closing.add(s, cols.gen[s]!, tsMs);
-      nextDue = Math.min(nextDue, tsMs + cfg.tcpClosedTimeoutMs);
+      times.nextDue = Math.min(times.nextDue, tsMs + cfg.tcpClosedTimeoutMs);
     }
     if (inspector !== NO_PAYLOAD_INSPECTOR && v.payloadLength > 0)
       labeler.inspect(cols, s, d, v, decoder.lastFrame());
@@ -280,9 +286,9 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     end = data.length,
   ): void => {
     st.packets++;
-    if (tsMs > now) {
-      now = tsMs;
-      if (now >= nextDue) expire(now);
+    if (tsMs > times.now) {
+      times.now = tsMs;
+      if (times.now >= times.nextDue) expire(times.now);
     }
     // Sharded: the commonest frames tell their flow's shard before decoding; another shard's are skipped.
     let quick = -1;
@@ -321,7 +327,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     if (s >= 0) return false;
     table.clear();
     labeler.clear();
-    nextDue = Infinity;
+    times.nextDue = Infinity;
     fragments.clear();
     outer.clear();
     closing.clear();
@@ -330,7 +336,10 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
   return {
     start() {
       if (deps.clock && !timer)
-        timer = deps.clock.setInterval(() => expire(Math.max(now, deps.clock!.now())), cfg.sweepIntervalMs);
+        timer = deps.clock.setInterval(
+          () => expire(Math.max(times.now, deps.clock!.now())),
+          cfg.sweepIntervalMs,
+        );
     },
     stop() {
       timer?.cancel();
@@ -339,7 +348,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     },
     push: (p) => pushFrame(p.tsMs, p.linkType, p.data),
     pushFrame,
-    expire: (t) => expire(Math.max(now, t)),
+    expire: (t) => expire(Math.max(times.now, t)),
     flushAll: () => void flushSome(Infinity),
     flushSome,
     onFlow: (cb) => subscribe(listeners, cb),

@@ -34,16 +34,19 @@ if (dir) {
 
 async function step(round: number, name: string, fn: () => Promise<void> | void): Promise<void> {
   const cpu = process.cpuUsage();
+  const faults = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
   await fn();
   const wall = performance.now() - t0;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
-  console.log(`| ${round} | ${name} | ${wall.toFixed(0)} | ${cpuMs.toFixed(0)} |`);
+  const sysMs = used.system / 1000;
+  const newFaults = process.resourceUsage().minorPageFault - faults;
+  console.log(`| ${round} | ${name} | ${wall.toFixed(0)} | ${cpuMs.toFixed(0)} | ${sysMs.toFixed(0)} | ${newFaults} |`);
 }
 
-console.log('| round | step | wall ms | CPU ms |');
-console.log('| ---: | --- | ---: | ---: |');
+console.log('| round | step | wall ms | CPU ms | of which system | page faults |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
 try {
   for (let r = 0; r < rounds; r++) {
     await step(r, 'read and walk the records', () =>

@@ -5,17 +5,12 @@
 import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 if (major > 22 || (major === 22 && minor >= 18)) {
   // Caches the compiled (type-stripped) modules across runs: start-up 0.19 s -> 0.05 s of CPU.
   enableCompileCache();
-  // `flowlens meter` allocates a small object or view per inspected payload: a young generation that
-  // grows 16x instead of 2x when V8 grows it (up to its usual maximum) scavenges 10 times instead of
-  // 60 on 1M packets (42 -> 16 ms). Read by V8 whenever it resizes the young generation, so set here.
-  if (process.argv[2] === 'meter') setFlagsFromString('--semi-space-growth-factor=16');
   await import(cli);
 } else {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));

@@ -115,11 +115,19 @@ function putAscii(d: DataView, o: number, s: string): number {
 const DIGITS = new Int32Array(10_000);
 const DIGIT_COUNT = new Uint8Array(10_000);
 const DIGITS4 = new Int32Array(10_000);
+const ZERO = 0x30;
+// By arithmetic rather than through strings: this runs at every start of the command, before V8
+// has optimised anything (10,000 strings built and padded cost 3 ms of it).
 for (let i = 0; i < 10_000; i++) {
-  const t = String(i);
-  DIGITS[i] = word(t);
-  DIGIT_COUNT[i] = t.length;
-  DIGITS4[i] = word(t.padStart(4, '0'));
+  const padded =
+    (ZERO + Math.floor(i / 1000)) |
+    ((ZERO + (Math.floor(i / 100) % 10)) << 8) |
+    ((ZERO + (Math.floor(i / 10) % 10)) << 16) |
+    ((ZERO + (i % 10)) << 24);
+  const count = i < 10 ? 1 : i < 100 ? 2 : i < 1000 ? 3 : 4;
+  DIGITS4[i] = padded;
+  DIGIT_COUNT[i] = count;
+  DIGITS[i] = padded >>> (8 * (4 - count)); // little-endian: the leading zeros are the low bytes
 }
 
 /** An unsigned integer below 2^32 in decimal. */

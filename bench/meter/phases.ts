@@ -42,7 +42,9 @@ async function step(round: number, name: string, fn: () => Promise<void> | void)
   const cpuMs = (used.user + used.system) / 1000;
   const sysMs = used.system / 1000;
   const newFaults = process.resourceUsage().minorPageFault - faults;
-  console.log(`| ${round} | ${name} | ${wall.toFixed(0)} | ${cpuMs.toFixed(0)} | ${sysMs.toFixed(0)} | ${newFaults} |`);
+  console.log(
+    `| ${round} | ${name} | ${wall.toFixed(0)} | ${cpuMs.toFixed(0)} | ${sysMs.toFixed(0)} | ${newFaults} |`,
+  );
 }
 
 console.log('| round | step | wall ms | CPU ms | of which system | page faults |');

@@ -81,7 +81,7 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
       await sink.chunkDone?.();
       // The partial record moves to the front and the next chunk is read after it. A record longer
       // than that (its header gives its length) is read whole at once, into a buffer grown for it
-      // once: a 16 MB record is not read, moved and regrown 512 KB at a time.
+      // once: a 16 MB record is not read, moved and regrown a chunk at a time.
       const rest = have - pos;
       const need = rest >= RECORD_HEADER_BYTES ? RECORD_HEADER_BYTES + dv.getUint32(pos + 8, le) : 0;
       const want = Math.max(CHUNK_BYTES, need - rest);

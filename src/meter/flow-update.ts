@@ -26,9 +26,10 @@ export function initFlow(c: FlowColumns, s: number, k: FlowKey, v: PacketView, t
   c.keyVlan[s] = k.vlan;
   c.keyScope[s] = k.scope;
   const s2 = s * 2;
-  // A slot's first flow finds its columns zeroed (new or grown storage, flow-table.ts): only the
-  // fields whose start is not zero are written, and columns a flow may never use (TCP analysis for
-  // UDP, outer addresses without a tunnel) are not touched at all. A slot used before is cleared.
+  // A slot's first flow finds its columns zeroed (new or grown storage, flow-table.ts, which maps
+  // most of their pages ahead: touchSlots): only the fields whose start is not zero are written, and
+  // columns a flow may never use (TCP analysis for UDP, outer addresses without a tunnel) are not
+  // written at all. A slot used before is cleared.
   if (c.gen[s] !== 1) clearSlot(c, s);
   c.app[s2] = c.app[s2 + 1] = -1;
   if (v.proto === TCP) c.window[s2] = c.window[s2 + 1] = WINDOW_UNKNOWN; // read by TCP analysis only

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /** A started child with the tail of its output. */
 export interface RunningChild {
@@ -77,4 +78,25 @@ export async function runCommand(cmd: string, args: string[], timeoutMs: number)
   const code = await c.wait(timeoutMs);
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}: ${c.output().slice(-500)}`);
   return out;
+}
+
+/** Linux's USER_HZ: the unit of the times in /proc/PID/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * What this process's children that have exited and been waited for used,
+ * all together (proc(5): cutime + cstime, cminflt): take it before and after
+ * a child to get the child's. NaN where /proc is missing.
+ */
+export function childrenUsage(): { cpuSeconds: number; minorFaults: number } {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return {
+      cpuSeconds: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND,
+      minorFaults: Number(fields[8]),
+    };
+  } catch {
+    return { cpuSeconds: NaN, minorFaults: NaN };
+  }
 }

@@ -10,11 +10,10 @@
  * is shown beside its wall time: on a shared machine it moves less.
  */
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../common/child-process.ts';
+import { childrenUsage, runCommand } from '../common/child-process.ts';
 import { writeSyntheticPcap } from './synthetic-pcap.ts';
 
 const PACKETS = Number(process.env['BENCH_METER_PACKETS'] ?? 1_000_000);
@@ -31,26 +30,12 @@ interface Result {
   note: string;
 }
 
-/** Linux's USER_HZ: the unit of the times in /proc/PID/stat. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds of this process's children that have exited and been waited for (cutime + cstime, proc(5)). */
-function childrenCpuSeconds(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
-    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return NaN;
-  }
-}
-
 async function timed(tool: string, fn: () => Promise<string>): Promise<Result> {
-  const cpu0 = childrenCpuSeconds();
+  const cpu0 = childrenUsage().cpuSeconds;
   const t0 = process.hrtime.bigint();
   const note = await fn();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { tool, seconds, cpuSeconds: childrenCpuSeconds() - cpu0, note };
+  return { tool, seconds, cpuSeconds: childrenUsage().cpuSeconds - cpu0, note };
 }
 
 /** softflowd exports NetFlow v9 to a local UDP sink we count. */

@@ -10,7 +10,7 @@
  */
 import type { PacketView } from '../decode/packet/index.ts';
 import type { FlowColumns } from './flow-columns.ts';
-import type { AppLabel, PayloadInspector } from './payload-inspector.ts';
+import type { AppLabel, PayloadInspector, PayloadSample } from './payload-inspector.ts';
 
 /** Indexes stay below this (0 = no label). */
 const MAX_LABELS = 0xfffe;
@@ -54,6 +54,8 @@ export function createAppLabeler(
   const names = new Map<number, FlowNames>();
   /** Payload so far of a direction (slot * 2 + d) whose message goes on (`wantsMore`). */
   const pending = new Map<number, Uint8Array>();
+  /** The one sample handed to the inspector, refilled for each payload (PayloadSample: valid during the call). */
+  const sample: PayloadSample = { proto: 0, srcPort: 0, dstPort: 0, fromInitiator: false, payload: new Uint8Array(0) };
   const wantsMore = inspector.wantsMore?.bind(inspector);
   const mayMatch = inspector.mayMatch?.bind(inspector);
   const intern = (l: AppLabel): number => {
@@ -102,13 +104,11 @@ export function createAppLabeler(
         payload = joined;
         pending.delete(i);
       }
-      const sample = {
-        proto: v.proto,
-        srcPort: v.srcPort,
-        dstPort: v.dstPort,
-        fromInitiator: d === 0,
-        payload,
-      };
+      sample.proto = v.proto;
+      sample.srcPort = v.srcPort;
+      sample.dstPort = v.dstPort;
+      sample.fromInitiator = d === 0;
+      sample.payload = payload;
       const l = inspector.inspect(sample);
       const last = seen + 1 >= inspectPackets || payload.length >= MAX_JOINED_BYTES;
       // A label without a name from a cut message (a ClientHello before its SNI) waits for the rest.

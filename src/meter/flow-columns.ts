@@ -151,6 +151,11 @@ export const FLAG_FIN_RESPONDER = 2;
 export const FLAG_RST = 4;
 export const FLAG_CLOSED = 8;
 
+/** The columns touchSlots maps (a list made once: Object.entries at every call allocated 2.5 KB). */
+const TOUCHED_COLUMNS = (Object.keys(LAYOUT) as (keyof FlowColumns)[]).filter(
+  (name) => name !== 'mpls' && name !== 'outerAddr',
+);
+
 /** Slots whose pages `touchSlots` maps at a time. */
 export const TOUCH_SLOTS = 128;
 const PAGE_BYTES = 4096;
@@ -167,8 +172,8 @@ const PAGE_BYTES = 4096;
  * which traffic without them never needs mapped.
  */
 export function touchSlots(c: FlowColumns, capacity: number, from: number, to: number): void {
-  for (const [name, a] of Object.entries(c) as [keyof FlowColumns, Uint8Array][]) {
-    if (name === 'mpls' || name === 'outerAddr') continue;
+  for (const name of TOUCHED_COLUMNS) {
+    const a = c[name] as Uint8Array;
     const width = a.length / capacity;
     const end = Math.min(to, capacity) * width;
     const step = PAGE_BYTES / a.BYTES_PER_ELEMENT;

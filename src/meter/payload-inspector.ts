@@ -3,7 +3,11 @@
  * (signatures, nDPI); the meter hands it the first payload of each direction.
  */
 
-/** What the inspector sees: one direction's first payload packet of a flow. */
+/**
+ * What the inspector sees: one direction's first payload packet of a flow.
+ * The sample, as its payload, is valid only during the call: the meter
+ * refills one object for every payload rather than allocating one each.
+ */
 export interface PayloadSample {
   proto: number;
   /** Ports as seen in this packet (source = the sender of this payload). */

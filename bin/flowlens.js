@@ -11,7 +11,9 @@ const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 if (major > 22 || (major === 22 && minor >= 18)) {
   // Caches the compiled (type-stripped) modules across runs: start-up 0.19 s -> 0.05 s of CPU.
   enableCompileCache();
-  await import(cli);
+  // One-shot commands start from the bundle built at install while it is fresh (about 20 ms less).
+  const { freshBundle } = await import('./cli-bundle.js');
+  await import(freshBundle(process.argv[2]) ?? cli);
 } else {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(pinned)) {

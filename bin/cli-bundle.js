@@ -1,9 +1,12 @@
 // The bundled command line (scripts/build-cli.ts, docs/adr/0007-bundled-cli.md): the URL of its
 // entry for `command` when the bundle holds that command and none of the sources it was built
 // from has changed since (nor moved), else undefined and the caller runs the sources.
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Not `import ... from 'node:fs'`: the module namespace of node:fs reads its `promises` getter,
+// which loads fs/promises and readline (3 ms); the bundle's modules get node:fs this way too.
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'flowlens-cli');

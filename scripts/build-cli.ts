@@ -55,7 +55,12 @@ const result = await esbuild.build({
       // module object as it does CommonJS, reading an export where it is used.
       name: 'builtins-without-esm-namespace',
       setup(build) {
-        build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-builtin' }));
+        // Static imports only: an `await import('node:x')` keeps its namespace (and its exports).
+        build.onResolve({ filter: /^node:/ }, (args) =>
+          args.kind === 'import-statement'
+            ? { path: args.path, namespace: 'node-builtin' }
+            : { path: args.path, external: true },
+        );
         build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
           contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
           loader: 'js',
@@ -80,6 +85,35 @@ const result = await esbuild.build({
 });
 
 const outputs = result.metafile.outputs;
+for (const file of Object.keys(outputs)) restoreConst(join(process.cwd(), file));
+
+/**
+ * esbuild declares every top-level binding of a bundle with `var` (its FAQ:
+ * "top-level var"). V8 optimises a module's `const` as a constant, a `var`
+ * as a variable read at each use: the meter's tables and field offsets then
+ * cost it about 20 ms on 1M packets (16 alternating rounds, 0.451 against
+ * 0.471 s at best). A `var` the chunk assigns nowhere but in its declaration
+ * becomes `const` again; the others (the sources' `let`s) stay `var`.
+ */
+function restoreConst(path: string): void {
+  let text = readFileSync(path, 'utf8');
+  const declared = /^var ([\w$]+) = /gm;
+  for (const [, name] of text.matchAll(declared)) {
+    const n = name!.replace(/\$/g, '\\$');
+    const writes = text.match(
+      new RegExp(
+        `(?<![\\w$.])${n}\\s*(?:=(?!=)|\\+\\+|--|[-+*/%&|^]=|<<=|>>>?=|\\*\\*=|&&=|\\|\\|=|\\?\\?=)`,
+        'g',
+      ),
+    );
+    const destructured = new RegExp(
+      `(?:for\\s*\\(\\s*${n}\\b|[[{,]\\s*${n}\\s*[,\\]}][^;]*\\]?\\s*\\}?\\s*=(?!=))`,
+    ).test(text);
+    if (writes?.length === 1 && !destructured)
+      text = text.replace(new RegExp(`^var ${n} = `, 'm'), `const ${name} = `);
+  }
+  writeFileSync(path, text);
+}
 /** Output path (as the metafile names it) -> the source files it and the chunks it imports statically hold. */
 function sourcesOf(output: string, seen = new Set<string>()): Set<string> {
   if (seen.has(output)) return new Set();

@@ -11,17 +11,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freshBundle } from '../bin/cli-bundle.js';
+import { writeSyntheticPcap } from '../bench/meter/synthetic-pcap.ts';
 import { sharedCapture } from './support/system-tool.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const fresh = freshBundle as (command: string, dir?: string) => string | undefined;
 const node = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-cli-bundle-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the bundle meters and decodes as the sources do, and is used while fresh', () => {
+test('the bundle meters and decodes as the sources do, and is used while fresh', async () => {
   const built = node([join(ROOT, 'scripts', 'build-cli.ts'), dir]);
   assert.equal(built.status, 0, built.stderr);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
@@ -49,6 +55,18 @@ test('the bundle meters and decodes as the sources do, and is used while fresh',
   assert.ok(fromBundle.stdout.split('\n').length > 2);
   assert.equal(fromBundle.stdout, fromSources.stdout);
   assert.equal(fromBundle.stderr, fromSources.stderr);
+
+  // Sharded over worker threads (a file of 16 MB or more): the workers run from the sources.
+  const big = join(dir, 'synthetic.pcap');
+  await writeSyntheticPcap(big, 80_000, 10_000, 500);
+  const sorted = (out: string) => out.trim().split('\n').sort().join('\n');
+  const shardedSources = node([join(ROOT, 'bin', 'flowlens.js'), 'meter', '--threads=2', big], {
+    FLOWLENS_CLI_BUNDLE: '0',
+  });
+  const shardedBundle = node([join(dir, manifest.entry), 'meter', '--threads=2', big]);
+  assert.equal(shardedBundle.status, 0, shardedBundle.stderr);
+  assert.match(shardedBundle.stderr, /80000 packets, 10000 flows/);
+  assert.equal(sorted(shardedBundle.stdout), sorted(shardedSources.stdout));
 
   const nf = sharedCapture('netflow_ipfix/nfv5.pcap');
   const decoded = node([join(dir, manifest.entry), 'decode', nf]);

@@ -55,7 +55,13 @@ export function createAppLabeler(
   /** Payload so far of a direction (slot * 2 + d) whose message goes on (`wantsMore`). */
   const pending = new Map<number, Uint8Array>();
   /** The one sample handed to the inspector, refilled for each payload (PayloadSample: valid during the call). */
-  const sample: PayloadSample = { proto: 0, srcPort: 0, dstPort: 0, fromInitiator: false, payload: new Uint8Array(0) };
+  const sample: PayloadSample = {
+    proto: 0,
+    srcPort: 0,
+    dstPort: 0,
+    fromInitiator: false,
+    payload: new Uint8Array(0),
+  };
   const wantsMore = inspector.wantsMore?.bind(inspector);
   const mayMatch = inspector.mayMatch?.bind(inspector);
   const intern = (l: AppLabel): number => {

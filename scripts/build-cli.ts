@@ -18,12 +18,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
+import { DEFAULT_BUNDLE_DIR } from '../bin/cli-bundle.js';
 
 /** Commands started from the bundle: one-shot, run from a shell, where start-up is part of the wait. */
 export const BUNDLED_COMMANDS = ['meter', 'decode'] as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = process.argv[2] ?? join(root, 'node_modules', '.cache', 'flowlens-cli');
+// Where bin/cli-bundle.js looks for it, unless given (the bundle's test builds one elsewhere).
+const outDir = process.argv[2] ?? DEFAULT_BUNDLE_DIR;
 
 let esbuild: typeof Esbuild;
 try {
@@ -114,6 +116,7 @@ function restoreConst(path: string): void {
   }
   writeFileSync(path, text);
 }
+
 /** Output path (as the metafile names it) -> the source files it and the chunks it imports statically hold. */
 function sourcesOf(output: string, seen = new Set<string>()): Set<string> {
   if (seen.has(output)) return new Set();

@@ -24,11 +24,6 @@ export interface FrameSink {
   pushFrame(tsMs: number, linkType: number, data: Uint8Array, start: number, end: number): void;
   /** Called between chunks of frames (a promise is awaited before reading on): a place to write output. */
   chunkDone?(): Promise<void> | undefined;
-  /**
-   * Told of a chunk's frames `data[starts[i]..ends[i])` (i < count) before
-   * they are pushed one by one (FlowMeter.prefetch); the arrays are reused.
-   */
-  prefetch?(linkType: number, data: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): void;
 }
 
 /** pcapng frames come one by one: `chunkDone` every this many. */
@@ -71,40 +66,18 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
     const linkType = dv.getUint32(20, le) & 0xffff;
     let pos = PCAP_HEADER_BYTES;
     let frames = 0;
-    // The frames wholly in the buffer, found before any is pushed (for `prefetch`); a record takes 16 bytes
-    // at least, so the buffer's length over that bounds their number.
-    let starts = new Int32Array(0);
-    let ends = new Int32Array(0);
     for (;;) {
-      if (starts.length * RECORD_HEADER_BYTES < buf.length) {
-        starts = new Int32Array(Math.ceil(buf.length / RECORD_HEADER_BYTES));
-        ends = new Int32Array(starts.length);
+      while (pos + RECORD_HEADER_BYTES <= have) {
+        const capLen = dv.getUint32(pos + 8, le);
+        if (capLen > MAX_RECORD_BYTES)
+          throw new CaptureFileError(`${path}: corrupt pcap record (captured length ${capLen})`);
+        if (pos + RECORD_HEADER_BYTES + capLen > have) break;
+        const tsMs = dv.getUint32(pos, le) * 1000 + dv.getUint32(pos + 4, le) * fracMs;
+        const start = pos + RECORD_HEADER_BYTES;
+        sink.pushFrame(tsMs, linkType, buf, start, start + capLen);
+        frames++;
+        pos = start + capLen;
       }
-      let count = 0;
-      let next = pos;
-      let corrupt = -1; // a record's captured length past MAX_RECORD_BYTES: the frames before it go first
-      while (next + RECORD_HEADER_BYTES <= have) {
-        const capLen = dv.getUint32(next + 8, le);
-        if (capLen > MAX_RECORD_BYTES) {
-          corrupt = capLen;
-          break;
-        }
-        if (next + RECORD_HEADER_BYTES + capLen > have) break;
-        starts[count] = next + RECORD_HEADER_BYTES;
-        next += RECORD_HEADER_BYTES + capLen;
-        ends[count++] = next;
-      }
-      sink.prefetch?.(linkType, buf, starts, ends, count);
-      for (let i = 0; i < count; i++) {
-        const start = starts[i]!;
-        const at = start - RECORD_HEADER_BYTES;
-        const tsMs = dv.getUint32(at, le) * 1000 + dv.getUint32(at + 4, le) * fracMs;
-        sink.pushFrame(tsMs, linkType, buf, start, ends[i]!);
-      }
-      frames += count;
-      pos = next;
-      if (corrupt >= 0)
-        throw new CaptureFileError(`${path}: corrupt pcap record (captured length ${corrupt})`);
       await sink.chunkDone?.();
       // The partial record moves to the front and the next chunk is read after it. A record longer
       // than that (its header gives its length) is read whole at once, into a buffer grown for it

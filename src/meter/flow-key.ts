@@ -5,11 +5,13 @@
  * spaces stay apart). Built into reused scratch fields, no allocation.
  */
 import {
-  flowHash,
   shardHash,
   TUNNEL_GENEVE,
   TUNNEL_GTP_C,
   TUNNEL_VXLAN,
+  fmix32,
+  mix32,
+  mixZero,
   type PacketView,
 } from '../decode/packet/index.ts';
 import type { FlowColumns } from './flow-columns.ts';
@@ -39,11 +41,15 @@ export function createFlowKey(): FlowKey {
 }
 
 /**
- * Fills `k` from `v`. ICMP flows are keyed without type/code so that echo
- * and reply meet. `hashed`: `k.hash` holds the key's hash already, read from
- * the frame's bytes (quickFlowHashes, for a frame it accepts), and is kept.
+ * The key hash after an IPv4 key's first three words (zero) by protocol:
+ * every IPv4 flow of a protocol starts its hash chain alike.
  */
-export function buildFlowKey(v: PacketView, k: FlowKey, hashed = false): void {
+const IPV4_PREFIX_HASH = Int32Array.from({ length: 256 }, (_, proto) =>
+  mixZero(mixZero(mixZero(proto | (4 << 8)))),
+);
+
+/** Fills `k` from `v`. ICMP flows are keyed without type/code so that echo and reply meet. */
+export function buildFlowKey(v: PacketView, k: FlowKey): void {
   const a = v.addr;
   const proto = v.proto;
   const icmp = proto === ICMP || proto === ICMPV6;
@@ -93,12 +99,19 @@ export function buildFlowKey(v: PacketView, k: FlowKey, hashed = false): void {
   k.vlan = vlan;
   const scope = tt === TUNNEL_VXLAN || tt === TUNNEL_GENEVE || tt === TUNNEL_GTP_C ? v.tunnelId : 0;
   k.scope = scope;
-  if (hashed) return;
-  // The shard hash (XOR of the address words and of the ports: the same both ways) with the VLAN and
-  // scope: what quickFlowHashes reads from a plain frame's bytes, so the meter can load the table's
-  // index entries of a chunk's packets before it meters them (FlowMeter.prefetch).
-  const addrXor = s0 ^ s1 ^ s2 ^ s3 ^ d0 ^ d1 ^ d2 ^ d3;
-  k.hash = flowHash(shardHash(proto, addrXor >>> 0, sp ^ dp), vlan, scope);
+  // mix32 over the words in key order. The chain of mixes is the hash's cost: an
+  // IPv4 key skips its known start and mixes its zero words with mixZero.
+  let h: number;
+  if (family === 4 && (s0 | s1 | s2 | d0 | d1 | d2) === 0) {
+    h = mixZero(mixZero(mixZero(mix32(IPV4_PREFIX_HASH[proto & 0xff]!, ka[3]!))));
+    h = mix32(h, ka[7]!);
+  } else {
+    h = meta;
+    for (let i = 0; i < 8; i++) h = mix32(h, ka[i]!);
+  }
+  h = mix32(h, ports);
+  h = mix32(h, vlan);
+  k.hash = fmix32(mix32(h, scope));
 }
 
 /** True when slot `s` holds key `k` (meta compared on protocol and family only). */

@@ -1,7 +1,6 @@
 /**
  * The flow table: open addressing (linear probing, backward-shift deletion)
- * over an Int32Array of slot numbers, each tagged with high bits of its
- * flow's hash, keyed by a numeric hash of the
+ * over an Int32Array of slot numbers, keyed by a numeric hash of the
  * canonical (direction-free) key; the flows themselves live in typed-array
  * columns (flow-columns.ts). Two intrusive doubly-linked lists order the
  * slots by last packet (idle expiry, eviction) and by start (active timeout).
@@ -26,12 +25,6 @@ export interface FlowTable {
   readonly size: number;
   /** Slot holding key `k`, or -1. */
   find(k: FlowKey): number;
-  /**
-   * Loads the index entries of the flow hashes `hashes[0..count)` (-1: none)
-   * into the cache, for lookups that follow: many loads in a row overlap
-   * their cache misses, where a lookup at a time waits for each.
-   */
-  warm(hashes: Float64Array, count: number): void;
   /** A fresh slot indexed under `hash`, or -1 when the table holds maxFlows already. */
   insert(hash: number): number;
   remove(slot: number): void;
@@ -45,24 +38,8 @@ export interface FlowTable {
   restartAge(slot: number): void;
 }
 
-/**
- * Bits of an index entry for slot + 1 (enough for `maxFlows`); the high
- * bits of the flow's hash fill the rest. A probe that meets another flow's
- * entry turns it away by that tag instead of loading the other flow's hash
- * from the columns, a cache line of a flow possibly not seen for a while
- * (on the benchmark, 0.5 % fewer instructions for the command).
- */
-function slotBits(maxFlows: number): number {
-  if (!(maxFlows >= 1 && maxFlows < 2 ** 31 - 1)) throw new RangeError(`maxFlows ${maxFlows}: 1 to 2^31 - 2`);
-  return Math.max(1, Math.ceil(Math.log2(maxFlows + 2)));
-}
-
 /** A table holding at most `maxFlows` flows. */
 export function createFlowTable(maxFlows: number): FlowTable {
-  const bits = slotBits(maxFlows);
-  /** Entry bits holding slot + 1, and those holding the tag (int32: ~0 for 31 slot bits leaves bit 31). */
-  const slotMask = bits >= 31 ? 0x7fffffff : (1 << bits) - 1;
-  const tagMask = ~slotMask;
   let capacity = Math.min(INITIAL_CAPACITY, maxFlows);
   let cols = allocateColumns(capacity);
   let index = newIndex(capacity);
@@ -84,10 +61,9 @@ export function createFlowTable(maxFlows: number): FlowTable {
     for (let s = 0; s < used; s++) if (cols.gen[s]! & 1) place(s);
   };
   const place = (slot: number): void => {
-    const hash = cols.hash[slot]!;
-    let i = hash & mask;
+    let i = cols.hash[slot]! & mask;
     while (index[i] !== 0) i = (i + 1) & mask;
-    index[i] = (hash & tagMask) | (slot + 1);
+    index[i] = slot + 1;
   };
   const unlink = (prev: Int32Array, next: Int32Array, l: { head: number; tail: number }, s: number): void => {
     const p = prev[s]!;
@@ -108,28 +84,16 @@ export function createFlowTable(maxFlows: number): FlowTable {
   // Plain data properties only: an accessor (`get size()`) would make this literal a dictionary-mode
   // object, and every `table.find` / `table.cols` in the packet loop a generic LoadIC call (measured:
   // five a packet, 7 % of the meter's instructions).
-  const table: FlowTable & { size: number; warmed: number } = {
+  const table: FlowTable & { size: number } = {
     cols,
     size: 0,
-    /** What warm loaded, summed: kept so that the loads are not left out as unused. */
-    warmed: 0,
     find(k) {
       const hash = k.hash;
       for (let i = hash & mask; ; i = (i + 1) & mask) {
-        const e = index[i]!;
-        if (e === 0) return NONE;
-        if (((e ^ hash) & tagMask) !== 0) continue;
-        const s = (e & slotMask) - 1;
-        if (cols.hash[s] === hash && keyMatches(cols, s, k)) return s;
+        const s = index[i]!;
+        if (s === 0) return NONE;
+        if (cols.hash[s - 1] === hash && keyMatches(cols, s - 1, k)) return s - 1;
       }
-    },
-    warm(hashes, count) {
-      let sum = 0;
-      for (let i = 0; i < count; i++) {
-        const h = hashes[i]!;
-        if (h >= 0) sum = (sum + index[h & mask]!) | 0;
-      }
-      table.warmed = sum;
     },
     insert(hash) {
       if (table.size >= maxFlows) return NONE;
@@ -152,10 +116,10 @@ export function createFlowTable(maxFlows: number): FlowTable {
     },
     remove(slot) {
       let i = cols.hash[slot]! & mask;
-      while ((index[i]! & slotMask) !== slot + 1) i = (i + 1) & mask;
+      while (index[i] !== slot + 1) i = (i + 1) & mask;
       // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
       for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-        const want = cols.hash[(index[j]! & slotMask) - 1]! & mask;
+        const want = cols.hash[index[j]! - 1]! & mask;
         const between = i <= j ? want > i && want <= j : want > i || want <= j;
         if (between) continue;
         index[i] = index[j]!;

@@ -4,12 +4,7 @@
  * packets' own (files), or the injected clock's between packets (live).
  */
 import type { Clock, Timer } from '../common/clock.ts';
-import {
-  createPacketDecoder,
-  quickFlowHashes,
-  quickShardHash,
-  type PacketStatus,
-} from '../decode/packet/index.ts';
+import { createPacketDecoder, quickShardHash, type PacketStatus } from '../decode/packet/index.ts';
 import type { CapturedPacket } from '../ingest/file/index.ts';
 import type { FlowRecord } from '../schema/flow-record.ts';
 import { DEFAULT_FLOW_METER_CONFIG, type FlowMeterConfig } from './config.ts';
@@ -88,17 +83,6 @@ export interface FlowMeter {
   push(packet: CapturedPacket): void;
   /** `push` without a packet object: the frame is `data[start..end)` (default: all). Only read during the call. */
   pushFrame(tsMs: number, linkType: number, data: Uint8Array, start?: number, end?: number): void;
-  /**
-   * Frames `data[starts[i]..ends[i])` (i < count) that are about to be
-   * pushed, in order (the arrays are read until the next call): the table's
-   * index entries of their flows are loaded into the cache at once (plain
-   * Ethernet frames, whose flow hash quickFlowHashes reads from the bytes),
-   * so that a lookup finds its entry there rather than waiting for memory,
-   * a new flow's above all; and pushFrame takes each hash read rather than
-   * computing it again. A hint: the flows are the same without it, or when
-   * frames are pushed in another order.
-   */
-  prefetch(linkType: number, data: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): void;
   /** Exports flows that timed out by `nowMs`. */
   expire(nowMs: number): void;
   /** Exports and forgets every flow (end of a file). */
@@ -306,13 +290,6 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       times.now = tsMs;
       if (times.now >= times.nextDue) expire(times.now);
     }
-    // The frame prefetch was told of next: its flow hash, read then (-1 when none); a frame pushed out of
-    // that order ends the list.
-    let known = -1;
-    if (prefAt < prefCount) {
-      if (start === prefStarts[prefAt] && data === prefData) known = prefHashes[prefAt++]!;
-      else prefCount = 0;
-    }
     // Sharded: the commonest frames tell their flow's shard before decoding; another shard's are skipped.
     let quick = -1;
     if (sharded && linkType === LINKTYPE_ETHERNET) {
@@ -322,10 +299,7 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     const status = decoder.decode(linkType, data, start, end);
     if (status === 'ok') {
       if (quick >= 0) buildFlowKey(v, key);
-      else if (known >= 0 && v.tunnelType === 0) {
-        key.hash = known;
-        buildFlowKey(v, key, true);
-      } else if (!keyMine()) return;
+      else if (!keyMine()) return;
       if (!v.fragOuter || !v.firstFragment) meter(tsMs);
       else {
         outer.hold(v.fragHash, linkType, data.subarray(start, end), v.fragBytes, v.fragEnd, v.fragMore);
@@ -344,32 +318,6 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
       if (status === 'non_ip') st.nonIp++;
       else errors[status]++;
     }
-  };
-  /**
-   * The frames `prefetch` was told of: their flow hashes (-1: not read), and
-   * the next one pushFrame expects (`prefAt`), which then takes its hash.
-   */
-  let prefHashes = new Float64Array(0);
-  let prefStarts: Int32Array = new Int32Array(0);
-  let prefData: Uint8Array | undefined;
-  let prefCount = 0;
-  let prefAt = 0;
-  const prefetch = (
-    linkType: number,
-    data: Uint8Array,
-    starts: Int32Array,
-    ends: Int32Array,
-    count: number,
-  ): void => {
-    prefCount = prefAt = 0;
-    // A shard meters a part of the flows: loading every flow's entry would mostly load others'.
-    if (sharded || linkType !== LINKTYPE_ETHERNET) return;
-    if (prefHashes.length < count) prefHashes = new Float64Array(count);
-    quickFlowHashes(data, starts, ends, count, prefHashes);
-    prefStarts = starts;
-    prefData = data;
-    prefCount = count;
-    table.warm(prefHashes, count);
   };
   const flushSome = (maxFlows: number): boolean => {
     const c = table.cols;
@@ -400,7 +348,6 @@ export function createFlowMeter(deps: FlowMeterDeps): FlowMeter {
     },
     push: (p) => pushFrame(p.tsMs, p.linkType, p.data),
     pushFrame,
-    prefetch,
     expire: (t) => expire(Math.max(times.now, t)),
     flushAll: () => void flushSome(Infinity),
     flushSome,

@@ -45,7 +45,7 @@ export async function meterFile(
   if (job.format === 'jsonl') meter.appendFlowJson(lines);
   else meter.onFlow((r) => lines.addText(formatRecordLine(r, job.format)));
   // Flows exported while a chunk of the file is metered are passed on before the next chunk is read.
-  await meterCaptureFile(job.file, { pushFrame: meter.pushFrame, prefetch: meter.prefetch, chunkDone });
+  await meterCaptureFile(job.file, { pushFrame: meter.pushFrame, chunkDone });
   // The flows left at the end are flushed in steps, each step's lines written before the next (whose
   // buffers can then be the ones just written: LineBuffer's pool), rather than all held at once.
   while (!meter.flushSome(FLUSH_STEP_FLOWS)) {

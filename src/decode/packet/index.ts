@@ -18,6 +18,6 @@ export {
   type TunnelType,
 } from './packet-view.ts';
 /** The direction-free flow hash that splits flows between threads, from a key or from raw bytes. */
-export { flowHash, shardHash, quickFlowHashes, quickShardHash } from './shard-hash.ts';
+export { shardHash, quickShardHash } from './shard-hash.ts';
 /** Hash helpers the flow table shares with the fragment hash. */
 export { mix32, mixZero, fmix32, u16, u32 } from './bytes.ts';

@@ -95,14 +95,12 @@ export function createAppLabeler(
       c.inspected[i] = seen + 1;
       const before = seen > 0 && pending.size > 0 ? pending.get(i) : undefined;
       // A message going on (`before`) was let through already; a new one may be turned away at once.
-      if (!before && mayMatch && !mayMatch(v.proto, v.srcPort, v.dstPort, frame[v.payloadOffset]!)) {
+      const length = Math.min(v.payloadCaptured, payloadBytes);
+      if (!before && mayMatch && !mayMatch(v.proto, v.srcPort, v.dstPort, frame, v.payloadOffset, length)) {
         if (v.proto === TCP || seen + 1 >= UDP_TRIES) c.inspected[i] = inspectPackets; // as when nothing is found
         return;
       }
-      let payload = frame.subarray(
-        v.payloadOffset,
-        v.payloadOffset + Math.min(v.payloadCaptured, payloadBytes),
-      );
+      let payload = frame.subarray(v.payloadOffset, v.payloadOffset + length);
       if (before) {
         const joined = new Uint8Array(Math.min(before.length + payload.length, MAX_JOINED_BYTES));
         joined.set(before);

@@ -47,11 +47,19 @@ export interface PayloadInspector {
   wantsMore?(sample: PayloadSample): boolean;
   /**
    * False when neither `inspect` nor `wantsMore` can find anything in a
-   * payload of `proto` between these ports that starts with byte `first`:
-   * the meter then skips the sample (as if nothing was found). Absent:
+   * payload of `proto` between these ports that is the `length` bytes at
+   * `bytes[at]` (the frame itself: read them, keep nothing): the meter then
+   * skips the sample (as if nothing was found) without making it. Absent:
    * every payload is shown.
    */
-  mayMatch?(proto: number, srcPort: number, dstPort: number, first: number): boolean;
+  mayMatch?(
+    proto: number,
+    srcPort: number,
+    dstPort: number,
+    bytes: Uint8Array,
+    at: number,
+    length: number,
+  ): boolean;
 }
 
 /** The default: labels nothing, and the meter skips the call entirely. */

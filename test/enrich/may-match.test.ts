@@ -33,7 +33,10 @@ test('mayMatch lets through every payload a detector recognises, and turns some 
   for (const file of ['rfc9001-a2', ...captures]) {
     const payloads = file === 'rfc9001-a2' ? [quic] : await readFramePayloads(sharedCapture(file));
     for (const p of payloads) {
-      const may = mayMatch(p.proto, p.srcPort, p.dstPort, p.payload[0]!);
+      // Each payload at an offset in a larger buffer, as the meter's frames hold them.
+      const frame = new Uint8Array(p.payload.length + 9);
+      frame.set(p.payload, 5);
+      const may = mayMatch(p.proto, p.srcPort, p.dstPort, frame, 5, p.payload.length);
       if (!may) turnedAway++;
       for (const fromInitiator of [true, false]) {
         const sample = { ...p, fromInitiator };
@@ -54,4 +57,19 @@ test('mayMatch lets through every payload a detector recognises, and turns some 
   for (const l7 of ['TLS', 'QUIC', 'HTTP', 'DNS', 'SIP', 'RTP'])
     assert.ok(protocols.has(l7), `no ${l7} among ${[...protocols].join(', ')}`);
   assert.ok(turnedAway > 100, `${turnedAway} payloads turned away`);
+});
+
+test('mayMatch turns away UDP payloads on a DNS port that parseDnsMessage cannot parse', () => {
+  const mayMatch = createDefaultInspector().mayMatch!;
+  // A query for example.com (RFC 1035 §4.1): id, flags RD, one question.
+  const query = Buffer.from('123401000001000000000000076578616d706c6503636f6d0000010001', 'hex');
+  const notDns = Buffer.alloc(120, 0x61); // opcode 12
+  const frame = Buffer.concat([Buffer.alloc(3), query, notDns]);
+  assert.equal(mayMatch(17, 40000, 53, frame, 3, query.length), true);
+  assert.equal(mayMatch(17, 53, 40000, frame, 3 + query.length, notDns.length), false, 'opcode 12');
+  assert.equal(mayMatch(17, 40000, 5353, frame, 3, 11), false, 'shorter than a header');
+  // Over TCP on a DNS port anything may be DNS behind its length prefix.
+  assert.equal(mayMatch(6, 40000, 53, frame, 3 + query.length, notDns.length), true);
+  // Elsewhere the same bytes are not for the DNS detector.
+  assert.equal(mayMatch(17, 40000, 40001, frame, 3, query.length), false);
 });

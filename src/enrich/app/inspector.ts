@@ -4,7 +4,7 @@
  * category. Implements the meter's PayloadInspector hook (structurally: the
  * meter's `AppLabel` is a subset of `AppDetection`).
  */
-import { addressNames, parseDnsMessage } from '../dns/dns-message.ts';
+import { addressNames, mayBeDnsMessage, parseDnsMessage } from '../dns/dns-message.ts';
 import type { CategoryMap } from './categories.ts';
 import type { HostAppMap } from './host-apps.ts';
 import { computeJa4 } from './ja4.ts';
@@ -83,18 +83,22 @@ function isDnsPort(sp: number, dp: number): boolean {
 }
 
 /**
- * The first bytes `inspectOne` and `isCutMessage` can match, so that the
- * meter need not build a sample for the others (binary protocols nothing
- * here knows): DNS on its ports (any byte), BitTorrent's 19, an upper-case
- * letter (HTTP request and response, SSH, SIP), TLS's handshake record over
- * TCP, and over UDP a QUIC long header and RTP/RTCP version 2 between
- * unprivileged ports. Kept next to inspectOne: a detector added there must
- * be let through here (test/enrich/may-match.test.ts holds every detection
- * of the test captures to it).
+ * The payloads `inspectOne` and `isCutMessage` can match, so that the meter
+ * need not build a sample for the others (binary protocols nothing here
+ * knows), by their first bytes: over UDP on a DNS port, what parseDnsMessage
+ * can parse (the only detector tried there); over TCP on one, anything; then
+ * BitTorrent's 19, an upper-case letter (HTTP request and response, SSH,
+ * SIP), TLS's handshake record over TCP, and over UDP a QUIC long header and
+ * RTP/RTCP version 2 between unprivileged ports. Kept next to inspectOne: a
+ * detector added there must be let through here
+ * (test/enrich/may-match.test.ts holds every detection of the test captures
+ * to it).
  */
-function mayMatch(proto: number, sp: number, dp: number, first: number): boolean {
-  if (proto !== TCP && proto !== UDP) return false;
-  if (isDnsPort(sp, dp) || first === 19 || (first >= 0x41 && first <= 0x5a)) return true;
+function mayMatch(proto: number, sp: number, dp: number, b: Uint8Array, at: number, length: number): boolean {
+  if ((proto !== TCP && proto !== UDP) || length === 0) return false;
+  if (isDnsPort(sp, dp)) return proto === TCP || mayBeDnsMessage(b, at, length);
+  const first = b[at]!;
+  if (first === 19 || (first >= 0x41 && first <= 0x5a)) return true;
   if (proto === TCP) return first === TLS_HANDSHAKE_RECORD;
   return (first & 0xf0) === 0xc0 || (sp >= MIN_RTP_PORT && dp >= MIN_RTP_PORT && first >> 6 === 2);
 }
@@ -133,8 +137,15 @@ export interface PayloadInspector {
    * the meter joins the next segments and asks again.
    */
   wantsMore(sample: PayloadSample): boolean;
-  /** False when no detector can match a payload starting with `first` (the meter's PayloadInspector.mayMatch). */
-  mayMatch?(proto: number, srcPort: number, dstPort: number, first: number): boolean;
+  /** False when no detector can match the `length` bytes at `b[at]` (the meter's PayloadInspector.mayMatch). */
+  mayMatch?(
+    proto: number,
+    srcPort: number,
+    dstPort: number,
+    b: Uint8Array,
+    at: number,
+    length: number,
+  ): boolean;
   inspectFlow(flow: FlowPayloads): AppDetection | undefined;
   readonly stats: InspectorStats;
 }

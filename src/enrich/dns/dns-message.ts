@@ -67,11 +67,19 @@ function readName(b: Uint8Array, offset: number): { name: string; next: number }
 }
 
 /** Parses a DNS message (UDP payload; for TCP skip the 2-byte length first). */
+/**
+ * False when the `length` bytes at `b[at]` cannot be a message parseDnsMessage
+ * parses: shorter than a header, or an opcode (flags bits 11-14) other than
+ * QUERY (0), for which what follows would make no sense. Read from the bytes
+ * where they lie (the meter's frame, PayloadInspector.mayMatch): a payload
+ * on a DNS port that is not DNS is turned away before anything is made.
+ */
+export function mayBeDnsMessage(b: Uint8Array, at: number, length: number): boolean {
+  return length >= HEADER_BYTES && ((b[at + 2]! >> 3) & 0xf) === 0;
+}
+
 export function parseDnsMessage(b: Uint8Array): DnsMessage | undefined {
-  if (b.length < HEADER_BYTES) return undefined;
-  // Opcode (flags bits 11-14) must be QUERY (0) for what follows to make sense. Checked on the byte
-  // before the DataView is made: a payload on a DNS port that is not DNS is turned away at little cost.
-  if (((b[2]! >> 3) & 0xf) !== 0) return undefined;
+  if (!mayBeDnsMessage(b, 0, b.length)) return undefined;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const flags = v.getUint16(2);
   const qdcount = v.getUint16(4);

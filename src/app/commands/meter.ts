@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+// node:fs rather than node:fs/promises, which loads readline and more (1.6 ms of the command's start).
+import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Writable } from 'node:stream';
 import { CaptureFileError, detectCaptureFormat } from '../../ingest/file/index.ts';
@@ -88,7 +89,7 @@ export async function runMeter(
     const job: MeterFileJob = { file, format, config };
     try {
       await detectCaptureFormat(file); // unreadable or not a capture: a usage error before any thread starts
-      const sharded = threads > 1 && (await stat(file)).size >= minSharded;
+      const sharded = threads > 1 && statSync(file).size >= minSharded;
       addStats(
         s,
         sharded ? await meterFileSharded(job, threads, out, pool) : await meterInline(job, out, pool),

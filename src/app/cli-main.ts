@@ -1,8 +1,9 @@
+import { UsageError } from './commands/usage.ts';
+
 // Not `import { parseArgs } from 'node:util'`: bundled (scripts/build-cli.ts), an import of a built-in
 // copies the module's properties, and node:util's lazy ones then load worker_threads, its diff and
 // colours (about 4 ms of every command's start).
 const { parseArgs } = process.getBuiltinModule('node:util');
-import { UsageError } from './commands/usage.ts';
 
 // Commands are loaded when used: `meter` or `decode` must not pay for DuckDB,
 // Fastify and prom-client at start-up (~0.7 s of CPU for the whole graph).

@@ -66,7 +66,6 @@ function readName(b: Uint8Array, offset: number): { name: string; next: number }
   return { name: labels.join('.').toLowerCase(), next };
 }
 
-/** Parses a DNS message (UDP payload; for TCP skip the 2-byte length first). */
 /**
  * False when the `length` bytes at `b[at]` cannot be a message parseDnsMessage
  * parses: shorter than a header, or an opcode (flags bits 11-14) other than
@@ -78,6 +77,7 @@ export function mayBeDnsMessage(b: Uint8Array, at: number, length: number): bool
   return length >= HEADER_BYTES && ((b[at + 2]! >> 3) & 0xf) === 0;
 }
 
+/** Parses a DNS message (UDP payload; for TCP skip the 2-byte length first). */
 export function parseDnsMessage(b: Uint8Array): DnsMessage | undefined {
   if (!mayBeDnsMessage(b, 0, b.length)) return undefined;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -15,12 +15,12 @@ import {
   keyOf,
   putBytes,
   putFloorMs,
-  putFloorMsField,
   putIpv4Field,
+  putIpv4Quoted,
   putIpv6Quoted,
   putKey,
-  putMacField,
-  putNumberField,
+  putMacQuoted,
+  putNumberFields,
   putRun,
   putUint32,
   putUintField,
@@ -138,15 +138,7 @@ export function createFlowJsonFormatter(exporter: string): FlowJsonFormatter {
       viewed = b;
       d = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
-    let o = putRun(d, out.used, prefix);
-    o = putMain(d, o, c, slot);
-    o = putLayer2(d, o, c, slot);
-    const meta = c.keyMeta[slot]!;
-    const tunnelType = (meta >>> 16) & 0xff;
-    if (tunnelType !== 0) o = putTunnel(d, o, c, slot, tunnelType, (meta >>> 12) & 0xf);
-    if ((meta & 0xff) === TCP) o = putTcp(d, o, c, slot);
-    const app = c.app[slot * 2 + 1]!;
-    if (app >= 0) o = putNumberField(d, o, KEY.appResponseUs, Math.round(app * 1000));
+    let o = putLine(d, putRun(d, out.used, prefix), c, slot);
     if (label) o = putRun(d, o, label);
     if (named) o = putBytes(b, o, named);
     out.used = putRun(d, o, CLOSE_LINE);
@@ -175,69 +167,9 @@ function namesJson(n: FlowNames): string {
   return n.ja4 === undefined ? server : `${server},"ja4":${JSON.stringify(n.ja4)}`;
 }
 
-/**
- * Times, 5-tuple, counters, tos, EtherType, ICMP type/code (the start's key
- * is the prefix's end). Columns of 32 bits or less hold integers below 2^32:
- * putUintField; the Float64 ones (bytes, times) may hold more: putNumberField.
- */
-function putMain(d: DataView, o: number, c: FlowColumns, slot: number): number {
-  const meta = c.keyMeta[slot]!;
-  const proto = meta & 0xff;
-  const family = (meta >>> 8) & 0xf;
-  const initiatorIsB = (meta >>> 24) & 1;
-  const ports = c.keyPorts[slot]!;
-  const s = slot * 2;
-  const a = slot * 8;
-  const bytes = c.bytes;
-  const packets = c.packets;
-  o = putFloorMs(d, o, c.first[slot]!);
-  o = putFloorMsField(d, o, KEY.end, c.last[slot]!);
-  o = putAddress(d, o, KEY.srcAddr, c.keyAddr, a + (initiatorIsB ? 4 : 0), family);
-  o = putAddress(d, o, KEY.dstAddr, c.keyAddr, a + (initiatorIsB ? 0 : 4), family);
-  o = putUintField(d, o, KEY.srcPort, initiatorIsB ? ports & 0xffff : ports >>> 16);
-  o = putUintField(d, o, KEY.dstPort, initiatorIsB ? ports >>> 16 : ports & 0xffff);
-  o = putUintField(d, o, KEY.proto, proto);
-  o = putNumberField(d, o, KEY.bytes, bytes[s]!);
-  o = putUintField(d, o, KEY.packets, packets[s]!);
-  o = putNumberField(d, o, KEY.reverseBytes, bytes[s + 1]!);
-  o = putUintField(d, o, KEY.reversePackets, packets[s + 1]!);
-  o = putUintField(d, o, KEY.tos, c.tos[slot]!);
-  o = putUintField(d, o, KEY.etherType, c.l2[slot * 3 + 2]!);
-  if (proto === ICMP || proto === ICMPV6) {
-    const icmp = c.icmp[slot]!;
-    o = putUintField(d, o, KEY.icmpType, icmp >>> 8);
-    o = putUintField(d, o, KEY.icmpCode, icmp & 0xff);
-  }
-  return o;
-}
-
 /** Key `k` and the address in words `w[at..at+3]` of IP version `family` (IPv6 is rarer: no field writer). */
 function putAddress(d: DataView, o: number, k: number, w: Uint32Array, at: number, family: number): number {
   return family === 4 ? putIpv4Field(d, o, k, w[at + 3]!) : putIpv6Quoted(d, putKey(d, o, k), w, at);
-}
-
-function putLayer2(d: DataView, o: number, c: FlowColumns, slot: number): number {
-  const mac = c.mac;
-  const src = mac[slot * 2]!;
-  if (src >= 0) {
-    o = putMacField(d, o, KEY.srcMac, src);
-    o = putMacField(d, o, KEY.dstMac, mac[slot * 2 + 1]!);
-  }
-  const l2 = c.l2;
-  const vlan = l2[slot * 3]!;
-  const outer = l2[slot * 3 + 1]!;
-  if (vlan !== 0) o = putUintField(d, o, KEY.vlan, vlan);
-  if (outer !== 0) o = putUintField(d, o, KEY.outerVlan, outer);
-  const n = Math.min(c.mplsCount[slot]!, 3, MAX_KEPT_MPLS_LABELS);
-  if (n > 0) {
-    o = putKey(d, o, KEY.mplsLabels);
-    for (let i = 0; i < n; i++) {
-      if (i > 0) d.setUint8(o++, COMMA);
-      o = putUint32(d, o, c.mpls[slot * 3 + i]!);
-    }
-    d.setUint8(o++, BRACKET);
-  }
-  return o;
 }
 
 function putTunnel(
@@ -256,24 +188,125 @@ function putTunnel(
   return o;
 }
 
-function putTcp(d: DataView, o: number, c: FlowColumns, slot: number): number {
-  const q = slot * 4;
-  const quality = c.quality;
-  o = putUintField(d, o, KEY.tcpFlags, c.tcpFlags[slot * 2]!);
-  o = putUintField(d, o, KEY.reverseTcpFlags, c.tcpFlags[slot * 2 + 1]!);
-  o = putUintField(d, o, KEY.retransmissions, quality[q]!);
-  o = putUintField(d, o, KEY.outOfOrder, quality[q + 1]!);
-  o = putUintField(d, o, KEY.lost, quality[q + 2]!);
-  o = putUintField(d, o, KEY.zeroWindows, quality[q + 3]!);
-  const h = slot * 3;
-  const hs = c.handshake;
-  const syn = hs[h]!;
-  const synAck = hs[h + 1]!;
-  const ack = hs[h + 2]!;
-  if (syn > 0 && synAck >= syn && ack >= synAck) {
-    o = putNumberField(d, o, KEY.rttUs, Math.round((ack - syn) * 1000));
-    o = putNumberField(d, o, KEY.serverRttUs, Math.round((synAck - syn) * 1000));
-    o = putNumberField(d, o, KEY.clientRttUs, Math.round((ack - synAck) * 1000));
+/** Numeric fields of the line being written, gathered for putNumberFields (writing is synchronous). */
+const fieldKeys = new Int32Array(16);
+const fieldValues = new Float64Array(16);
+
+/**
+ * Every field of flow `slot` after the prefix (whose last key is the
+ * start's), up to the application label: times, addresses, ports, counters,
+ * layer 2, tunnel, TCP analysis, application response time. The numbers go
+ * in three runs through putNumberFields; the rarer fields (IPv6 and outer
+ * addresses, MPLS labels, tunnels) are calls of their own. Written as a call
+ * a field, each calling another for its key, the command ran 2.9 % more
+ * instructions on the benchmark's 200,000 lines (callgrind: 4,552 M against
+ * 4,421 M), and V8 compiled a dozen small functions one after another while
+ * the flush ran.
+ */
+function putLine(d: DataView, o: number, c: FlowColumns, slot: number): number {
+  const fk = fieldKeys;
+  const fv = fieldValues;
+  o = putFloorMs(d, o, c.first[slot]!); // the prefix ends with the start's key
+  o = putFloorMs(d, putKey(d, o, KEY.end), c.last[slot]!);
+  const meta = c.keyMeta[slot]!;
+  const proto = meta & 0xff;
+  const family = (meta >>> 8) & 0xf;
+  const initiatorIsB = (meta >>> 24) & 1;
+  // Source then destination: the initiator's endpoint first.
+  for (let i = 0; i < 2; i++) {
+    o = putKey(d, o, i === 0 ? KEY.srcAddr : KEY.dstAddr);
+    const at = slot * 8 + ((i ^ initiatorIsB) === 0 ? 0 : 4);
+    o = family === 4 ? putIpv4Quoted(d, o, c.keyAddr[at + 3]!) : putIpv6Quoted(d, o, c.keyAddr, at);
   }
+  const ports = c.keyPorts[slot]!;
+  const s = slot * 2;
+  fk[0] = KEY.srcPort;
+  fv[0] = initiatorIsB ? ports & 0xffff : ports >>> 16;
+  fk[1] = KEY.dstPort;
+  fv[1] = initiatorIsB ? ports >>> 16 : ports & 0xffff;
+  fk[2] = KEY.proto;
+  fv[2] = proto;
+  fk[3] = KEY.bytes;
+  fv[3] = c.bytes[s]!;
+  fk[4] = KEY.packets;
+  fv[4] = c.packets[s]!;
+  fk[5] = KEY.reverseBytes;
+  fv[5] = c.bytes[s + 1]!;
+  fk[6] = KEY.reversePackets;
+  fv[6] = c.packets[s + 1]!;
+  fk[7] = KEY.tos;
+  fv[7] = c.tos[slot]!;
+  fk[8] = KEY.etherType;
+  fv[8] = c.l2[slot * 3 + 2]!;
+  let n = 9;
+  if (proto === ICMP || proto === ICMPV6) {
+    const icmp = c.icmp[slot]!;
+    fk[n] = KEY.icmpType;
+    fv[n++] = icmp >>> 8;
+    fk[n] = KEY.icmpCode;
+    fv[n++] = icmp & 0xff;
+  }
+  o = putNumberFields(d, o, fk, fv, n);
+  // The initiator's source and destination MACs, as formatMacNumber writes them (-1: none).
+  if (c.mac[s]! >= 0)
+    for (let i = 0; i < 2; i++) {
+      o = putKey(d, o, i === 0 ? KEY.srcMac : KEY.dstMac);
+      o = putMacQuoted(d, o, c.mac[s + i]!);
+    }
+  const vlan = c.l2[slot * 3]!;
+  const outerVlan = c.l2[slot * 3 + 1]!;
+  if (vlan !== 0) o = putUintField(d, o, KEY.vlan, vlan);
+  if (outerVlan !== 0) o = putUintField(d, o, KEY.outerVlan, outerVlan);
+  if (c.mplsCount[slot]! > 0) o = putMpls(d, o, c, slot);
+  const tunnelType = (meta >>> 16) & 0xff;
+  if (tunnelType !== 0) o = putTunnel(d, o, c, slot, tunnelType, (meta >>> 12) & 0xf);
+  n = 0;
+  if (proto === TCP) {
+    const q = slot * 4;
+    const quality = c.quality;
+    fk[0] = KEY.tcpFlags;
+    fv[0] = c.tcpFlags[s]!;
+    fk[1] = KEY.reverseTcpFlags;
+    fv[1] = c.tcpFlags[s + 1]!;
+    fk[2] = KEY.retransmissions;
+    fv[2] = quality[q]!;
+    fk[3] = KEY.outOfOrder;
+    fv[3] = quality[q + 1]!;
+    fk[4] = KEY.lost;
+    fv[4] = quality[q + 2]!;
+    fk[5] = KEY.zeroWindows;
+    fv[5] = quality[q + 3]!;
+    n = 6;
+    const h = slot * 3;
+    const syn = c.handshake[h]!;
+    const synAck = c.handshake[h + 1]!;
+    const ack = c.handshake[h + 2]!;
+    if (syn > 0 && synAck >= syn && ack >= synAck) {
+      fk[6] = KEY.rttUs;
+      fv[6] = Math.round((ack - syn) * 1000);
+      fk[7] = KEY.serverRttUs;
+      fv[7] = Math.round((synAck - syn) * 1000);
+      fk[8] = KEY.clientRttUs;
+      fv[8] = Math.round((ack - synAck) * 1000);
+      n = 9;
+    }
+  }
+  const app = c.app[s + 1]!;
+  if (app >= 0) {
+    fk[n] = KEY.appResponseUs;
+    fv[n++] = Math.round(app * 1000);
+  }
+  return n > 0 ? putNumberFields(d, o, fk, fv, n) : o;
+}
+
+/** The MPLS label stack (as many labels as were kept). */
+function putMpls(d: DataView, o: number, c: FlowColumns, slot: number): number {
+  const n = Math.min(c.mplsCount[slot]!, 3, MAX_KEPT_MPLS_LABELS);
+  o = putKey(d, o, KEY.mplsLabels);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) d.setUint8(o++, COMMA);
+    o = putUint32(d, o, c.mpls[slot * 3 + i]!);
+  }
+  d.setUint8(o++, BRACKET);
   return o;
 }

@@ -349,17 +349,36 @@ export function putNumberField(d: DataView, o: number, k: number, n: number): nu
   return o + DIGIT_COUNT[n]!;
 }
 
-/** `Math.floor(ms)`. */
-export function putFloorMsField(d: DataView, o: number, k: number, ms: number): number {
-  return putFloorMs(d, putKey(d, o, k), ms);
-}
-
 /** An IPv4 address and its closing quote (the key holds the opening one). */
 export function putIpv4Field(d: DataView, o: number, k: number, a: number): number {
   return putIpv4Quoted(d, putKey(d, o, k), a);
 }
 
-/** A MAC and its closing quote (the key holds the opening one). */
-export function putMacField(d: DataView, o: number, k: number, mac: number): number {
-  return putMacQuoted(d, putKey(d, o, k), mac);
+/**
+ * Numeric fields `keys[0..n)` (keyOf) with `values[0..n)` (any numbers), as
+ * putNumberField writes each: one loop for a line's run of them. Integers
+ * below 10^8, nearly all of a flow's, are written here; others by putNumber.
+ */
+export function putNumberFields(
+  d: DataView,
+  o: number,
+  keys: Int32Array,
+  values: Float64Array,
+  n: number,
+): number {
+  for (let i = 0; i < n; i++) {
+    o = putKey(d, o, keys[i]!);
+    const x = values[i]!;
+    if (x < 10_000 && x >>> 0 === x) {
+      d.setInt32(o, DIGITS[x]!, true);
+      o += DIGIT_COUNT[x]!;
+    } else if (x < 100_000_000 && x >>> 0 === x) {
+      const hi = (x / 10_000) >>> 0;
+      d.setInt32(o, DIGITS[hi]!, true);
+      o += DIGIT_COUNT[hi]!;
+      d.setInt32(o, DIGITS4[x - hi * 10_000]!, true);
+      o += 4;
+    } else o = putNumber(d, o, x);
+  }
+  return o;
 }

@@ -12,17 +12,16 @@ import {
   encodeText,
   keyOf,
   putFloorMs,
-  putFloorMsField,
   putIpv4,
   putIpv4Field,
   putIpv4Quoted,
   putIpv6Quoted,
   putKey,
   putMac,
-  putMacField,
   putMacQuoted,
   putNumber,
   putNumberField,
+  putNumberFields,
   putRun,
   putUint32,
   putUintField,
@@ -161,8 +160,38 @@ test('field writers write the key, then the value as the value writers do', () =
     assert.equal(written(putUintField(d, 0, k, n)), `,"f":${n}`);
   for (const n of [0, -0, 1, 9_999, 10_000, 0.5, -3, 1e21, 2 ** 40, NaN, ...randoms(500)])
     assert.equal(written(putNumberField(d, 0, k, n)), `,"f":${JSON.stringify(n)}`);
-  for (const t of [1_700_000_000_123.9, 5, -5.5])
-    assert.equal(written(putFloorMsField(d, 0, k, t)), `,"f":${Math.floor(t)}`);
   assert.equal(written(putIpv4Field(d, 0, ks, 0x0a000102)), ',"s":"10.0.1.2"');
-  assert.equal(written(putMacField(d, 0, ks, 0x001122334455)), ',"s":"00:11:22:33:44:55"');
+});
+
+test('putNumberFields writes each key and value as putNumberField does, in order', () => {
+  const keys = [keyOf(',"a":'), keyOf(',"reversePackets":'), keyOf(',"x":')];
+  const values = [
+    0,
+    9_999,
+    10_000,
+    99_999_999,
+    100_000_000,
+    4_294_967_295,
+    4_294_967_296,
+    0.5,
+    -3,
+    2 ** 53,
+    NaN,
+  ];
+  for (const x of randoms(300)) values.push(x, x % 100_000_000, x / 7);
+  const k = new Int32Array(3);
+  const v = new Float64Array(3);
+  const big = new Uint8Array(512);
+  const bd = new DataView(big.buffer);
+  for (let i = 0; i + 3 <= values.length; i++) {
+    let want = '';
+    for (let j = 0; j < 3; j++) {
+      k[j] = keys[j]!;
+      v[j] = values[i + j]!;
+      want += written(putNumberField(d, 0, keys[j]!, values[i + j]!));
+    }
+    const end = putNumberFields(bd, 5, k, v, 3);
+    assert.equal(text.decode(big.subarray(5, end)), want, String(values.slice(i, i + 3)));
+  }
+  assert.equal(putNumberFields(bd, 7, k, v, 0), 7);
 });

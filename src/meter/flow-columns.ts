@@ -16,8 +16,8 @@ type Ctor =
 const LAYOUT = {
   /** Canonical key: endpoint A address (4 words) then endpoint B (4 words). */
   keyAddr: [Uint32Array, 8],
-  /** portA << 16 | portB */
-  keyPorts: [Uint32Array, 1],
+  /** portA << 16 | portB, signed (flow-key.ts) */
+  keyPorts: [Int32Array, 1],
   /** proto | family << 8 | outerFamily << 12 | tunnelType << 16 | initiatorIsB << 24 */
   keyMeta: [Uint32Array, 1],
   keyVlan: [Uint16Array, 1],

@@ -22,6 +22,7 @@ const ICMPV6 = 58;
 /** Scratch key of the current packet. */
 export interface FlowKey {
   addr: Uint32Array;
+  /** portA << 16 | portB as a signed 32-bit integer (flow-columns.ts's keyPorts) */
   ports: number;
   meta: number;
   vlan: number;
@@ -32,7 +33,7 @@ export interface FlowKey {
 }
 
 export function createFlowKey(): FlowKey {
-  // Ports, scope and hash reach 2^32, past V8's small integers: stored as doubles from the start,
+  // Ports, scope and hash go past V8's small integers (31 bits): stored as doubles from the start,
   // their fields never change representation mid-run, which would change the key's shape and
   // deoptimise every function that has seen it (table lookups, keyMatches, initFlow).
   const k = { addr: new Uint32Array(8), ports: 0.5, meta: 0, vlan: 0, scope: 0.5, hash: 0.5, srcIsA: true };
@@ -67,29 +68,20 @@ export function buildFlowKey(v: PacketView, k: FlowKey): void {
   const srcIsA =
     s0 !== d0 ? s0 < d0 : s1 !== d1 ? s1 < d1 : s2 !== d2 ? s2 < d2 : s3 !== d3 ? s3 < d3 : sp <= dp;
   k.srcIsA = srcIsA;
+  // One set of stores of values chosen by srcIsA, rather than a branch each way: the branch that had
+  // not run when V8 optimised this function (a wave of new flows' first packets are all one way)
+  // deoptimised it at the first reply.
   const ka = k.addr;
-  let ports: number;
-  if (srcIsA) {
-    ka[0] = s0;
-    ka[1] = s1;
-    ka[2] = s2;
-    ka[3] = s3;
-    ka[4] = d0;
-    ka[5] = d1;
-    ka[6] = d2;
-    ka[7] = d3;
-    ports = ((sp << 16) | dp) >>> 0;
-  } else {
-    ka[0] = d0;
-    ka[1] = d1;
-    ka[2] = d2;
-    ka[3] = d3;
-    ka[4] = s0;
-    ka[5] = s1;
-    ka[6] = s2;
-    ka[7] = s3;
-    ports = ((dp << 16) | sp) >>> 0;
-  }
+  ka[0] = srcIsA ? s0 : d0;
+  ka[1] = srcIsA ? s1 : d1;
+  ka[2] = srcIsA ? s2 : d2;
+  ka[3] = srcIsA ? s3 : d3;
+  ka[4] = srcIsA ? d0 : s0;
+  ka[5] = srcIsA ? d1 : s1;
+  ka[6] = srcIsA ? d2 : s2;
+  ka[7] = srcIsA ? d3 : s3;
+  // Signed: an unsigned result past 2^31 (port A >= 32768) deoptimised the function the first time.
+  const ports = srcIsA ? (sp << 16) | dp : (dp << 16) | sp;
   k.ports = ports;
   const tt = v.tunnelType;
   const family = v.family;

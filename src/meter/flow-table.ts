@@ -9,13 +9,25 @@
 import { allocateColumns, touchSlots, TOUCH_SLOTS, type FlowColumns } from './flow-columns.ts';
 import { keyMatches, type FlowKey } from './flow-key.ts';
 
-const INITIAL_CAPACITY = 4096;
+/**
+ * Column slots allocated at the start. The columns' untouched pages cost
+ * address space, not memory (flow-columns.ts), so they start large: the
+ * columns of most runs are never replaced, and V8 keeps reading them as
+ * constants in the packet path. Replacing them (growth past this) made V8
+ * deoptimise that code mid-file and reload every column at every access.
+ */
+const INITIAL_COLUMN_SLOTS = 262_144;
+/**
+ * The hash index starts for this many flows and grows 64-fold: it is
+ * written whole when made (newIndex), 2 MB for 262,144 slots, which a small
+ * capture should not pay for.
+ */
+const INITIAL_INDEX_SLOTS = 4096;
 /**
  * Growth copies every column, and the untouched part of fresh (zeroed)
- * columns costs address space, not memory, until flows use it
- * (flow-columns.ts): the table grows 64-fold, 4,096 slots then 262,144, and
- * 200,000 flows copy 4,096 slots rather than 37,000 (eightfold) or 260,000
- * (doubling).
+ * columns costs address space, not memory, until flows use it: the columns
+ * grow 64-fold at a time (262,144 slots, then the bound), so a table grown
+ * to a million flows has copied 262,144 slots once.
  */
 const GROWTH_FACTOR = 64;
 const NONE = -1;
@@ -57,9 +69,11 @@ export function createFlowTable(maxFlows: number): FlowTable {
   /** Entry bits holding slot + 1, and those holding the tag (int32: ~0 for 31 slot bits leaves bit 31). */
   const slotMask = bits >= 31 ? 0x7fffffff : (1 << bits) - 1;
   const tagMask = ~slotMask;
-  let capacity = Math.min(INITIAL_CAPACITY, maxFlows);
+  let capacity = Math.min(INITIAL_COLUMN_SLOTS, maxFlows);
   let cols = allocateColumns(capacity);
-  let index = newIndex(capacity);
+  /** Slots the index is sized for (newIndex): at most `capacity`. */
+  let indexSlots = Math.min(INITIAL_INDEX_SLOTS, capacity);
+  let index = newIndex(indexSlots);
   let mask = index.length - 1;
   let used = 0; // slots ever handed out (high-water mark)
   /** Slots from here on have never been used, nor their pages touched (touchSlots). */
@@ -68,12 +82,16 @@ export function createFlowTable(maxFlows: number): FlowTable {
   const lru = { head: NONE, tail: NONE };
   const age = { head: NONE, tail: NONE };
 
+  /** Room for one more slot: a larger index, and past the columns' capacity larger columns. */
   const grow = (): void => {
-    capacity = Math.min(capacity * GROWTH_FACTOR, maxFlows);
-    cols = allocateColumns(capacity, cols);
-    table.cols = cols;
-    touched = used; // copied up to there
-    index = newIndex(capacity);
+    if (used >= capacity) {
+      capacity = Math.min(capacity * GROWTH_FACTOR, maxFlows);
+      cols = allocateColumns(capacity, cols);
+      table.cols = cols;
+      touched = used; // copied up to there
+    }
+    indexSlots = Math.min(indexSlots * GROWTH_FACTOR, capacity);
+    index = newIndex(indexSlots);
     mask = index.length - 1;
     for (let s = 0; s < used; s++) if (cols.gen[s]! & 1) place(s);
   };
@@ -119,7 +137,7 @@ export function createFlowTable(maxFlows: number): FlowTable {
       if (table.size >= maxFlows) return NONE;
       let slot = free.pop();
       if (slot === undefined) {
-        if (used >= capacity) grow();
+        if (used >= indexSlots) grow();
         slot = used++;
         if (slot >= touched) {
           touchSlots(cols, capacity, touched, touched + TOUCH_SLOTS);

@@ -34,7 +34,7 @@ function insert(t: FlowTable, k: FlowKey): number {
 }
 
 test('every flow held is found and no other, through removals and growth', () => {
-  const n = 6000; // past the first capacity (4,096 slots): the table grows and places every entry again
+  const n = 6000; // past the index's first size (4,096 slots): it grows and every entry is placed again
   const t = createFlowTable(10_000);
   const keys = Array.from({ length: n }, (_, i) => key(i));
   const slots = keys.map((k) => insert(t, k));
@@ -48,7 +48,7 @@ test('every flow held is found and no other, through removals and growth', () =>
   assert.equal(t.size, n);
 });
 
-test('the tag leaves room for the largest slot: a million flows', () => {
+test('the tag leaves room for the largest slot: a million flows, the columns grown and copied on the way', () => {
   const t = createFlowTable(1_000_000);
   const k = createFlowKey();
   k.meta = 6 | (4 << 8);

@@ -140,6 +140,10 @@ for (const name of BUNDLED_COMMANDS) {
   const files = new Set([...sourcesOf(entry), ...sourcesOf(outputFor(`src/app/commands/${name}.ts`))]);
   commands[name] = [...files].map((f) => relative(root, join(process.cwd(), f))).sort();
 }
+// The chunks are ES modules. Under node_modules Node finds no package scope for them (its lookup
+// stops at node_modules), so without this it compiled each chunk as CommonJS first, failed on
+// `import`, and compiled it again as a module (its syntax detection): a few ms of every start.
+writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
 writeFileSync(
   join(outDir, 'manifest.json'),
   `${JSON.stringify({ builtAtMs, root, entry: relative(outDir, join(process.cwd(), entry)), commands }, null, 2)}\n`,

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { findPackageJSON } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freshBundle } from '../bin/cli-bundle.js';
@@ -43,6 +44,10 @@ test('the bundle meters and decodes as the sources do, and is used while fresh',
   assert.ok(manifest.commands['decode']!.includes('src/decode/netflow/ipfix.ts'));
   const entry = pathToFileURL(join(dir, manifest.entry)).href;
   assert.equal(fresh('meter', dir), entry);
+  // The chunks load as ES modules straight away (no CommonJS attempt first): their package says so.
+  const scope = findPackageJSON(entry);
+  assert.equal(scope, join(dir, 'package.json'));
+  assert.equal((JSON.parse(readFileSync(scope, 'utf8')) as { type?: string }).type, 'module');
   assert.equal(fresh('serve', dir), undefined); // not bundled: always the sources
 
   const capture = sharedCapture('tunnels/gre-sample.pcap');

@@ -62,11 +62,10 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
     const magic = dv.getUint32(0, true);
     const le = magic === PCAP_MAGIC_US || magic === PCAP_MAGIC_NS;
     const nano = (le ? magic : dv.getUint32(0, false)) === PCAP_MAGIC_NS;
-    const fracMs = nano ? 1e-6 : 1e-3;
-    const linkType = dv.getUint32(20, le) & 0xffff;
+    const file: PcapFile = { path, le, fracMs: nano ? 1e-6 : 1e-3, linkType: dv.getUint32(20, le) & 0xffff };
     const walk: RecordWalk = { pos: PCAP_HEADER_BYTES, frames: 0 };
     for (;;) {
-      walkRecords(walk, sink, buf, dv, have, le, fracMs, linkType, path);
+      walkRecords(file, walk, sink, buf, dv, have);
       const pos = walk.pos;
       await sink.chunkDone?.();
       // The partial record moves to the front and the next chunk is read after it. A record longer
@@ -91,6 +90,16 @@ async function feedPcap(path: string, sink: FrameSink): Promise<number> {
   }
 }
 
+/** What a pcap file's header says (and its path, for errors). */
+interface PcapFile {
+  path: string;
+  /** Little-endian fields. */
+  le: boolean;
+  /** Milliseconds per unit of the records' fractional timestamp (micro- or nanoseconds). */
+  fracMs: number;
+  linkType: number;
+}
+
 /** Where walkRecords stopped: the first record not pushed, and frames pushed so far. */
 interface RecordWalk {
   pos: number;
@@ -106,22 +115,20 @@ interface RecordWalk {
  * a run, as a path first run after it deoptimised it).
  */
 function walkRecords(
+  f: PcapFile,
   w: RecordWalk,
   sink: FrameSink,
   buf: Uint8Array,
   dv: DataView,
   have: number,
-  le: boolean,
-  fracMs: number,
-  linkType: number,
-  path: string,
 ): void {
+  const { le, fracMs, linkType } = f;
   let pos = w.pos;
   let frames = w.frames;
   while (pos + RECORD_HEADER_BYTES <= have) {
     const capLen = dv.getUint32(pos + 8, le);
     if (capLen > MAX_RECORD_BYTES)
-      throw new CaptureFileError(`${path}: corrupt pcap record (captured length ${capLen})`);
+      throw new CaptureFileError(`${f.path}: corrupt pcap record (captured length ${capLen})`);
     if (pos + RECORD_HEADER_BYTES + capLen > have) break;
     const tsMs = dv.getUint32(pos, le) * 1000 + dv.getUint32(pos + 4, le) * fracMs;
     const start = pos + RECORD_HEADER_BYTES;

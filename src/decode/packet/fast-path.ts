@@ -2,14 +2,15 @@
  * The straight-line path for the commonest frames: Ethernet II with at most
  * one 802.1Q tag, carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
- * frames `quickShardHash` reads too). Most traffic is these, and decoding
+ * frames `quickShardHash` reads too); and such a packet inside VXLAN or GRE
+ * (mirrored cloud traffic, GRE between sites). Most traffic is these, and decoding
  * them without the step machine's dispatch, cursor writes and view reset
  * saves most of the decoder's time. Any other frame, or one of these cut
  * short or with an odd field, is left to the general decoder, which then
  * decodes it whole; so the general decoder stays the definition and this
  * path only has to agree with it.
  */
-import type { PacketView } from './packet-view.ts';
+import { TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
 import { isTunnelPort } from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
@@ -26,23 +27,45 @@ const IPV4_FRAGMENT_MASK = 0x3fff;
 const IPV6_HEADER_BYTES = 40;
 const PROTO_TCP = 6;
 const PROTO_UDP = 17;
+const PROTO_GRE = 47;
 const TCP_MIN_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
 const TWO_POW_32 = 0x100000000;
+const PORT_VXLAN = 4789;
+const PORT_VXLAN_LINUX = 8472;
+const VXLAN_HEADER_BYTES = 8;
+const VXLAN_FLAG_I = 0x08;
+const GRE_HEADER_BYTES = 4;
+const GRE_CHECKSUM = 0x8000;
+const GRE_KEY = 0x2000;
+const GRE_SEQUENCE = 0x1000;
+const GRE_VERSION_MASK = 0x7;
+/** GRE protocol type of Ethernet frames (transparent Ethernet bridging). */
+const GRE_TRANSPARENT_ETHERNET = 0x6558;
 
 /** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
 export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
+
+/** What decodeCommonFrame made of a frame. */
+export const FAST_NONE = 0; // not one of its frames: the general decoder's
+export const FAST_PLAIN = 1;
+/** A common packet in VXLAN or GRE: the view's tunnel fields and outer addresses are written too. */
+export const FAST_TUNNEL = 2;
 
 /**
  * Decodes frame `b[start..end)` into `v` when it is one of the common frames,
  * reading 16- and 32-bit fields through `d`, a DataView of exactly `b`'s
  * bytes (one load each instead of two or four byte loads and shifts),
  * writing every field the general decoder would write for it (and zeroing
- * the TCP fields for UDP); returns false, having maybe written some fields,
- * for any other frame. The fields these frames never set (tunnel, fragment,
- * ICMP, MPLS fields, outer addresses) must already read as reset: the
- * caller's job, as is passing only frames of MIN_COMMON_FRAME_BYTES or more
- * that lie within `b` (`d` throws out of bounds).
+ * the TCP fields for UDP); returns FAST_NONE, having maybe written some
+ * fields, for any other frame. With `tunnels`, a common packet inside VXLAN
+ * or GRE (carrying IP or Ethernet) is one too (FAST_TUNNEL), decoded as the
+ * general decoder does: its layer 2 is the inner Ethernet frame's when there
+ * is one, the outer frame's otherwise. The fields these frames never set
+ * (fragment, ICMP and MPLS fields; tunnel fields and outer addresses for
+ * FAST_PLAIN) must already read as reset: the caller's job, as is passing
+ * only frames of MIN_COMMON_FRAME_BYTES or more that lie within `b` (`d`
+ * throws out of bounds).
  */
 export function decodeCommonFrame(
   v: PacketView,
@@ -50,7 +73,8 @@ export function decodeCommonFrame(
   d: DataView,
   start: number,
   end: number,
-): boolean {
+  tunnels = true,
+): number {
   let o = start + ETHERNET_HEADER_BYTES;
   let type = d.getUint16(o - 2);
   let vlan = 0;
@@ -59,15 +83,35 @@ export function decodeCommonFrame(
     type = d.getUint16(o + 2);
     o += VLAN_TAG_BYTES;
   }
+  // Layer 2 first: the inner frame of a VXLAN packet, decoded after, writes its own over it.
+  v.etherType = type;
+  v.vlan = vlan;
+  v.outerVlan = 0;
+  v.hasMac = true;
+  v.dstMac = d.getUint16(start) * TWO_POW_32 + d.getUint32(start + 2);
+  v.srcMac = d.getUint16(start + 6) * TWO_POW_32 + d.getUint32(start + 8);
+  return decodeCommonPacket(v, b, d, o, type, end, tunnels);
+}
+
+/** The IP packet of EtherType `type` at `o` (captured up to `end`) and its transport header. */
+function decodeCommonPacket(
+  v: PacketView,
+  b: Uint8Array,
+  d: DataView,
+  o: number,
+  type: number,
+  end: number,
+  tunnels: boolean,
+): number {
   const a = v.addr;
   let ipEnd: number;
   let proto: number;
   let t: number; // the transport header
   if (type === ETHERTYPE_IPV4) {
-    if (o + IPV4_HEADER_BYTES > end || b[o] !== IPV4_NO_OPTIONS) return false;
+    if (o + IPV4_HEADER_BYTES > end || b[o] !== IPV4_NO_OPTIONS) return FAST_NONE;
     const total = d.getUint16(o + 2);
     // A zero total length (TSO) or one shorter than the header is the general decoder's case.
-    if (total < IPV4_HEADER_BYTES || (d.getUint16(o + 6) & IPV4_FRAGMENT_MASK) !== 0) return false;
+    if (total < IPV4_HEADER_BYTES || (d.getUint16(o + 6) & IPV4_FRAGMENT_MASK) !== 0) return FAST_NONE;
     proto = b[o + 9]!;
     a[0] = a[1] = a[2] = a[4] = a[5] = a[6] = 0;
     a[3] = d.getUint32(o + 12);
@@ -78,9 +122,9 @@ export function decodeCommonFrame(
     ipEnd = o + total;
     t = o + IPV4_HEADER_BYTES;
   } else if (type === ETHERTYPE_IPV6) {
-    if (o + IPV6_HEADER_BYTES > end || b[o]! >> 4 !== 6) return false;
+    if (o + IPV6_HEADER_BYTES > end || b[o]! >> 4 !== 6) return FAST_NONE;
     const plen = d.getUint16(o + 4);
-    if (plen === 0) return false; // a jumbogram: the general decoder's case
+    if (plen === 0) return FAST_NONE; // a jumbogram: the general decoder's case
     proto = b[o + 6]!;
     a[0] = d.getUint32(o + 8);
     a[1] = d.getUint32(o + 12);
@@ -95,14 +139,14 @@ export function decodeCommonFrame(
     v.tos = (d.getUint16(o) >> 4) & 0xff;
     ipEnd = o + plen + IPV6_HEADER_BYTES;
     t = o + IPV6_HEADER_BYTES;
-  } else return false;
+  } else return FAST_NONE;
   // Bytes past the IP length (Ethernet padding, trailers) are not the packet's.
   const captured = ipEnd < end ? ipEnd : end;
   let payload: number;
   if (proto === PROTO_TCP) {
-    if (t + TCP_MIN_HEADER_BYTES > captured) return false;
+    if (t + TCP_MIN_HEADER_BYTES > captured) return FAST_NONE;
     const dataOffset = (b[t + 12]! >> 4) * 4;
-    if (dataOffset < TCP_MIN_HEADER_BYTES) return false;
+    if (dataOffset < TCP_MIN_HEADER_BYTES) return FAST_NONE;
     v.srcPort = d.getUint16(t);
     v.dstPort = d.getUint16(t + 2);
     v.seq = d.getUint32(t + 4);
@@ -111,24 +155,90 @@ export function decodeCommonFrame(
     v.window = d.getUint16(t + 14);
     payload = t + dataOffset;
   } else if (proto === PROTO_UDP) {
-    if (t + UDP_HEADER_BYTES > captured) return false;
+    if (t + UDP_HEADER_BYTES > captured) return FAST_NONE;
     const sp = d.getUint16(t);
     const dp = d.getUint16(t + 2);
-    if (isTunnelPort(sp) || isTunnelPort(dp)) return false;
+    if (isTunnelPort(sp) || isTunnelPort(dp))
+      return tunnels && isVxlanPort(sp, dp)
+        ? decodeVxlan(v, b, d, t + UDP_HEADER_BYTES, captured)
+        : FAST_NONE;
     v.srcPort = sp;
     v.dstPort = dp;
     v.seq = v.ack = v.tcpFlags = v.window = 0;
     payload = t + UDP_HEADER_BYTES;
-  } else return false;
+  } else if (proto === PROTO_GRE && tunnels) return decodeGre(v, b, d, t, captured);
+  else return FAST_NONE;
   v.proto = proto;
   v.payloadOffset = payload;
   v.payloadLength = ipEnd > payload ? ipEnd - payload : 0;
   v.payloadCaptured = captured > payload ? captured - payload : 0;
-  v.etherType = type;
-  v.vlan = vlan;
-  v.outerVlan = 0;
-  v.hasMac = true;
-  v.dstMac = d.getUint16(start) * TWO_POW_32 + d.getUint32(start + 2);
-  v.srcMac = d.getUint16(start + 6) * TWO_POW_32 + d.getUint32(start + 8);
-  return true;
+  return FAST_PLAIN;
+}
+
+/** Ports the general decoder reads as VXLAN first (tunnels.ts, decodeUdpTunnel). */
+function isVxlanPort(sp: number, dp: number): boolean {
+  return sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX;
+}
+
+/**
+ * The outer packet just decoded (its addresses in `v.addr[0..7]`) becomes the
+ * tunnel's: its addresses move to the outer ones, as enterTunnel does.
+ */
+function enterOuter(v: PacketView): void {
+  const a = v.addr;
+  for (let i = 0; i < 8; i++) a[8 + i] = a[i]!;
+  v.outerFamily = v.family;
+}
+
+/** A VXLAN header at `o` (RFC 7348) and the common Ethernet frame it carries, up to `end`. */
+function decodeVxlan(v: PacketView, b: Uint8Array, d: DataView, o: number, end: number): number {
+  // The I flag marks a valid VNI; without it the general decoder keeps a plain UDP flow.
+  if (o + VXLAN_HEADER_BYTES > end || (b[o]! & VXLAN_FLAG_I) === 0) return FAST_NONE;
+  const inner = o + VXLAN_HEADER_BYTES;
+  if (end - inner < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
+  enterOuter(v);
+  if (decodeCommonFrame(v, b, d, inner, end, false) !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = TUNNEL_VXLAN;
+  v.tunnelId = d.getUint32(o + 4) >>> 8;
+  return FAST_TUNNEL;
+}
+
+/**
+ * A GRE header at `o` (RFC 2784, with RFC 2890's key and sequence number;
+ * version 0 only) carrying IP or Ethernet (transparent Ethernet bridging),
+ * and the common packet or frame inside, up to `end`.
+ */
+function decodeGre(v: PacketView, b: Uint8Array, d: DataView, o: number, end: number): number {
+  if (o + GRE_HEADER_BYTES > end) return FAST_NONE;
+  const flags = d.getUint16(o);
+  const type = d.getUint16(o + 2);
+  if ((flags & GRE_VERSION_MASK) !== 0) return FAST_NONE;
+  let h = o + GRE_HEADER_BYTES;
+  if (flags & GRE_CHECKSUM) h += 4;
+  let key = 0;
+  if (flags & GRE_KEY) {
+    if (h + 4 > end) return FAST_NONE;
+    key = d.getUint32(h);
+    h += 4;
+  }
+  if (flags & GRE_SEQUENCE) h += 4;
+  let r: number;
+  if (type === GRE_TRANSPARENT_ETHERNET) {
+    if (end - h < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
+    enterOuter(v);
+    r = decodeCommonFrame(v, b, d, h, end, false);
+  } else if (type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6) {
+    // The general decoder goes by the inner header's version, not by GRE's type.
+    if (h >= end) return FAST_NONE;
+    const version = b[h]! >> 4;
+    enterOuter(v);
+    r =
+      version === 4 || version === 6
+        ? decodeCommonPacket(v, b, d, h, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false)
+        : FAST_NONE;
+  } else return FAST_NONE;
+  if (r !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = TUNNEL_GRE;
+  v.tunnelId = key >>> 0;
+  return FAST_TUNNEL;
 }

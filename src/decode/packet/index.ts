@@ -4,12 +4,13 @@
  * allocation-free and never throwing.
  */
 /** The decoder: `createPacketDecoder().decode(linkType, bytes)` fills `.view` and returns a status. */
-export { createPacketDecoder, type PacketDecoder } from './decode-packet.ts';
+export { createPacketDecoder, type PacketDecoder, type PacketDecoderOptions } from './decode-packet.ts';
 /** The decoded packet, the statuses, and the closed list of tunnel types with their codes. */
 export {
   TUNNEL_TYPES,
   TUNNEL_NONE,
   TUNNEL_GTP_C,
+  TUNNEL_GRE,
   TUNNEL_VXLAN,
   TUNNEL_GENEVE,
   MAX_KEPT_MPLS_LABELS,

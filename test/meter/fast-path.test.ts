@@ -3,7 +3,7 @@
  * general decoder, which is the definition: every frame of the shared
  * captures decodes to the same status and the same view through both, frame
  * after frame (a tunnelled frame's fields must not outlive it). Packets in
- * VXLAN and GRE are taken by the fast path (FAST_TUNNEL) and still agree,
+ * VXLAN, Geneve and GRE are taken by the fast path (FAST_TUNNEL) and still agree,
  * whatever the GRE options and inner packet; the tunnels it leaves to the
  * general decoder (no VXLAN I flag, GRE version 1, ERSPAN, a tunnel in a
  * tunnel, an inner frame that is not IP or is cut short) are declined.
@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import {
   createPacketDecoder,
   TUNNEL_GRE,
+  TUNNEL_GENEVE,
   TUNNEL_VXLAN,
   type PacketView,
 } from '../../src/decode/packet/index.ts';
@@ -47,10 +48,14 @@ test('the fast path and the general decoder agree on every frame of the shared c
         mismatches.push(`${where}: ${(e as Error).message.slice(0, 400)}`);
       }
     const tunnel = general.view.tunnelType;
-    if (p.linkType === LINKTYPE_ETHERNET && (tunnel === TUNNEL_GRE || tunnel === TUNNEL_VXLAN)) tunnelled++;
+    if (
+      p.linkType === LINKTYPE_ETHERNET &&
+      (tunnel === TUNNEL_GRE || tunnel === TUNNEL_VXLAN || tunnel === TUNNEL_GENEVE)
+    )
+      tunnelled++;
   }
   assert.deepEqual(mismatches.slice(0, 10), []);
-  assert.ok(frames > 10_000 && tunnelled > 100, `${frames} frames, ${tunnelled} in VXLAN or GRE`);
+  assert.ok(frames > 10_000 && tunnelled > 100, `${frames} frames, ${tunnelled} in VXLAN, Geneve or GRE`);
 });
 
 // Frames built byte by byte: Ethernet (optionally tagged), IPv4, and what the test puts on top.
@@ -148,6 +153,23 @@ function gre(
   ];
 }
 
+/** A Geneve header (version 0) with `optionWords` 4-byte words of options, then `inner` of protocol `type`. */
+function geneve(type: number, vni: number, inner: number[], optionWords = 0, version = 0): number[] {
+  const options = Array<number>(optionWords * 4).fill(0xaa);
+  return [
+    (version << 6) | optionWords,
+    0,
+    type >> 8,
+    type & 0xff,
+    vni >>> 16,
+    (vni >>> 8) & 0xff,
+    vni & 0xff,
+    0,
+    ...options,
+    ...inner,
+  ];
+}
+
 const OUTER_A = 0xac100001;
 const OUTER_B = 0xac100002;
 const innerTcp = (vlan?: number): number[] => [
@@ -158,6 +180,10 @@ const innerUdp6 = (): number[] => [...ethernet(0x86dd), ...ipv6(17, udp(5353, 53
 const overVxlan = (inner: number[], flags?: number): number[] => [
   ...ethernet(0x0800, 10),
   ...ipv4(17, OUTER_A, OUTER_B, udp(51000, 4789, vxlan(0xabcdef, inner, flags))),
+];
+const overUdp = (sport: number, dport: number, payload: number[]): number[] => [
+  ...ethernet(0x0800),
+  ...ipv4(17, OUTER_A, OUTER_B, udp(sport, dport, payload)),
 ];
 const overGre = (type: number, inner: number[], opts?: Parameters<typeof gre>[2]): number[] => [
   ...ethernet(0x0800),
@@ -177,10 +203,15 @@ const TAKEN: [string, number[]][] = [
     overGre(0x86dd, ipv6(6, tcp(40000, 443, [5])), { checksum: true, key: 0xfedcba98, seq: true }),
   ],
   ['GRE, Ethernet inside', overGre(0x6558, innerTcp(5), { key: 77 })],
+  ['Geneve with options, Ethernet inside', overUdp(45000, 6081, geneve(0x6558, 0x123456, innerTcp(), 2))],
+  ['Geneve, IPv6 inside', overUdp(6081, 6081, geneve(0x86dd, 9, ipv6(17, udp(1234, 53, [1, 2]))))],
 ];
 
 const DECLINED: [string, number[]][] = [
   ['VXLAN without the I flag', overVxlan(innerTcp(), 0)],
+  ['Geneve version 1', overUdp(45000, 6081, geneve(0x6558, 1, innerTcp(), 0, 1))],
+  ['Geneve from the GTP-U port (GTP first)', overUdp(2152, 6081, geneve(0x6558, 1, innerTcp()))],
+  ['Geneve, ARP inside', overUdp(45000, 6081, geneve(0x0806, 1, Array<number>(28).fill(1)))],
   ['VXLAN, ARP inside', overVxlan([...ethernet(0x0806), ...Array<number>(28).fill(1)])],
   [
     'VXLAN, ICMP inside',
@@ -199,7 +230,7 @@ const DECLINED: [string, number[]][] = [
   ],
 ];
 
-test('packets in VXLAN and GRE are the fast path’s, decoded as the general decoder does', () => {
+test('packets in VXLAN, Geneve and GRE are the fast path’s, decoded as the general decoder does', () => {
   const general = createPacketDecoder({ fastPath: false });
   const v = createPacketView();
   for (const [name, bytes] of TAKEN) {

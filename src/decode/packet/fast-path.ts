@@ -2,15 +2,15 @@
  * The straight-line path for the commonest frames: Ethernet II with at most
  * one 802.1Q tag, carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
- * frames `quickShardHash` reads too); and such a packet inside VXLAN or GRE
- * (mirrored cloud traffic, GRE between sites). Most traffic is these, and decoding
- * them without the step machine's dispatch, cursor writes and view reset
- * saves most of the decoder's time. Any other frame, or one of these cut
+ * frames `quickShardHash` reads too); and such a packet inside VXLAN,
+ * Geneve or GRE (mirrored cloud traffic, overlays, GRE between sites). Most
+ * traffic is these, and decoding them without the step machine's dispatch,
+ * cursor writes and view reset saves most of the decoder's time. Any other frame, or one of these cut
  * short or with an odd field, is left to the general decoder, which then
  * decodes it whole; so the general decoder stays the definition and this
  * path only has to agree with it.
  */
-import { TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
+import { TUNNEL_GENEVE, TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
 import { isTunnelPort } from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
@@ -40,8 +40,12 @@ const GRE_CHECKSUM = 0x8000;
 const GRE_KEY = 0x2000;
 const GRE_SEQUENCE = 0x1000;
 const GRE_VERSION_MASK = 0x7;
-/** GRE protocol type of Ethernet frames (transparent Ethernet bridging). */
-const GRE_TRANSPARENT_ETHERNET = 0x6558;
+/** GRE's and Geneve's protocol type of Ethernet frames (transparent Ethernet bridging). */
+const TRANSPARENT_ETHERNET = 0x6558;
+const PORT_GENEVE = 6081;
+const PORT_GTP_U = 2152;
+const PORT_GTP_V0 = 3386;
+const GENEVE_HEADER_BYTES = 8;
 
 /** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
 export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
@@ -49,7 +53,7 @@ export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES 
 /** What decodeCommonFrame made of a frame. */
 export const FAST_NONE = 0; // not one of its frames: the general decoder's
 export const FAST_PLAIN = 1;
-/** A common packet in VXLAN or GRE: the view's tunnel fields and outer addresses are written too. */
+/** A common packet in VXLAN, Geneve or GRE: the view's tunnel fields and outer addresses are written too. */
 export const FAST_TUNNEL = 2;
 
 /**
@@ -58,10 +62,10 @@ export const FAST_TUNNEL = 2;
  * bytes (one load each instead of two or four byte loads and shifts),
  * writing every field the general decoder would write for it (and zeroing
  * the TCP fields for UDP); returns FAST_NONE, having maybe written some
- * fields, for any other frame. With `tunnels`, a common packet inside VXLAN
- * or GRE (carrying IP or Ethernet) is one too (FAST_TUNNEL), decoded as the
- * general decoder does: its layer 2 is the inner Ethernet frame's when there
- * is one, the outer frame's otherwise. The fields these frames never set
+ * fields, for any other frame. With `tunnels`, a common packet inside
+ * VXLAN, Geneve or GRE (carrying IP or Ethernet) is one too (FAST_TUNNEL),
+ * decoded as the general decoder does: its layer 2 is the inner Ethernet
+ * frame's when there is one, the outer frame's otherwise. The fields these frames never set
  * (fragment, ICMP and MPLS fields; tunnel fields and outer addresses for
  * FAST_PLAIN) must already read as reset: the caller's job, as is passing
  * only frames of MIN_COMMON_FRAME_BYTES or more that lie within `b` (`d`
@@ -158,10 +162,13 @@ function decodeCommonPacket(
     if (t + UDP_HEADER_BYTES > captured) return FAST_NONE;
     const sp = d.getUint16(t);
     const dp = d.getUint16(t + 2);
-    if (isTunnelPort(sp) || isTunnelPort(dp))
-      return tunnels && isVxlanPort(sp, dp)
-        ? decodeVxlan(v, b, d, t + UDP_HEADER_BYTES, captured)
-        : FAST_NONE;
+    if (isTunnelPort(sp) || isTunnelPort(dp)) {
+      if (!tunnels) return FAST_NONE;
+      // The general decoder's order (tunnels.ts, decodeUdpTunnel): VXLAN's ports, then GTP's, then Geneve's.
+      if (isVxlanPort(sp, dp)) return decodeVxlan(v, b, d, t + UDP_HEADER_BYTES, captured);
+      if (isGenevePort(sp, dp)) return decodeGeneve(v, b, d, t + UDP_HEADER_BYTES, captured);
+      return FAST_NONE;
+    }
     v.srcPort = sp;
     v.dstPort = dp;
     v.seq = v.ack = v.tcpFlags = v.window = 0;
@@ -178,6 +185,17 @@ function decodeCommonPacket(
 /** Ports the general decoder reads as VXLAN first (tunnels.ts, decodeUdpTunnel). */
 function isVxlanPort(sp: number, dp: number): boolean {
   return sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX;
+}
+
+/** Geneve's port, where no VXLAN or GTP port comes first (see isVxlanPort). */
+function isGenevePort(sp: number, dp: number): boolean {
+  return (
+    (sp === PORT_GENEVE || dp === PORT_GENEVE) &&
+    sp !== PORT_GTP_U &&
+    dp !== PORT_GTP_U &&
+    sp !== PORT_GTP_V0 &&
+    dp !== PORT_GTP_V0
+  );
 }
 
 /**
@@ -204,6 +222,19 @@ function decodeVxlan(v: PacketView, b: Uint8Array, d: DataView, o: number, end: 
 }
 
 /**
+ * A Geneve header at `o` (RFC 8926: version 0, options counted in 4-byte
+ * words) and the common Ethernet frame or IP packet it carries, up to `end`.
+ */
+function decodeGeneve(v: PacketView, b: Uint8Array, d: DataView, o: number, end: number): number {
+  if (o + GENEVE_HEADER_BYTES > end || b[o]! >> 6 !== 0) return FAST_NONE;
+  const inner = o + GENEVE_HEADER_BYTES + (b[o]! & 0x3f) * 4;
+  if (decodeInner(v, b, d, d.getUint16(o + 2), inner, end) !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = TUNNEL_GENEVE;
+  v.tunnelId = d.getUint32(o + 4) >>> 8;
+  return FAST_TUNNEL;
+}
+
+/**
  * A GRE header at `o` (RFC 2784, with RFC 2890's key and sequence number;
  * version 0 only) carrying IP or Ethernet (transparent Ethernet bridging),
  * and the common packet or frame inside, up to `end`.
@@ -222,23 +253,35 @@ function decodeGre(v: PacketView, b: Uint8Array, d: DataView, o: number, end: nu
     h += 4;
   }
   if (flags & GRE_SEQUENCE) h += 4;
-  let r: number;
-  if (type === GRE_TRANSPARENT_ETHERNET) {
-    if (end - h < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
-    enterOuter(v);
-    r = decodeCommonFrame(v, b, d, h, end, false);
-  } else if (type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6) {
-    // The general decoder goes by the inner header's version, not by GRE's type.
-    if (h >= end) return FAST_NONE;
-    const version = b[h]! >> 4;
-    enterOuter(v);
-    r =
-      version === 4 || version === 6
-        ? decodeCommonPacket(v, b, d, h, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false)
-        : FAST_NONE;
-  } else return FAST_NONE;
-  if (r !== FAST_PLAIN) return FAST_NONE;
+  if (decodeInner(v, b, d, type, h, end) !== FAST_PLAIN) return FAST_NONE;
   v.tunnelType = TUNNEL_GRE;
   v.tunnelId = key >>> 0;
   return FAST_TUNNEL;
+}
+
+/**
+ * What a GRE or Geneve header of protocol `type` carries at `o`: an Ethernet
+ * frame (transparent Ethernet bridging) or an IP packet, as a common one,
+ * after the outer packet is made the tunnel's (enterOuter).
+ */
+function decodeInner(
+  v: PacketView,
+  b: Uint8Array,
+  d: DataView,
+  type: number,
+  o: number,
+  end: number,
+): number {
+  if (type === TRANSPARENT_ETHERNET) {
+    if (end - o < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
+    enterOuter(v);
+    return decodeCommonFrame(v, b, d, o, end, false);
+  }
+  if (type !== ETHERTYPE_IPV4 && type !== ETHERTYPE_IPV6) return FAST_NONE;
+  // The general decoder goes by the inner header's version, not by the protocol type.
+  if (o >= end) return FAST_NONE;
+  const version = b[o]! >> 4;
+  if (version !== 4 && version !== 6) return FAST_NONE;
+  enterOuter(v);
+  return decodeCommonPacket(v, b, d, o, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false);
 }

@@ -2,7 +2,10 @@
  * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
  * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
- * 1,000), in turn for BENCH_METER_ROUNDS rounds (3) on this machine. Prints each tool's best time, packets per second and ratio to
+ * 1,000; BENCH_METER_TUNNEL=vxlan or gre puts every flow in that tunnel, as
+ * mirrored overlay traffic is, where nfpcapd and softflowd see only the
+ * tunnel's own flows), in turn for BENCH_METER_ROUNDS rounds (3) on this
+ * machine. Prints each tool's best time, packets per second and ratio to
  * nfpcapd (target: flowlens >= 1.5). Every tool gets the same file and writes
  * its whole output (flowlens: JSON Lines with application detection, on as
  * many threads as it uses by default; nfpcapd: an nfcapd file; softflowd:
@@ -21,6 +24,11 @@ const FLOWS = Number(process.env['BENCH_METER_FLOWS'] ?? 200_000);
 const WAVE = Number(process.env['BENCH_METER_WAVE'] ?? 1000);
 const TIMEOUT_MS = 600_000;
 const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
+const TUNNEL = process.env['BENCH_METER_TUNNEL'];
+if (TUNNEL !== undefined && TUNNEL !== 'vxlan' && TUNNEL !== 'gre') {
+  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan or gre, not "${TUNNEL}"\n`);
+  process.exit(2);
+}
 
 interface Result {
   tool: string;
@@ -56,8 +64,11 @@ async function runSoftflowd(pcap: string): Promise<string> {
 const dir = await mkdtemp(join(tmpdir(), 'flowlens-bench-meter-'));
 try {
   const pcap = join(dir, 'synthetic.pcap');
-  const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS, WAVE);
-  console.log(`synthetic capture: ${n} packets, ${FLOWS} flows in waves of ${WAVE} (${pcap})`);
+  const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS, WAVE, TUNNEL);
+  const where = TUNNEL
+    ? `, every flow in ${TUNNEL} (nfpcapd and softflowd meter the tunnel's flows only)`
+    : '';
+  console.log(`synthetic capture: ${n} packets, ${FLOWS} flows in waves of ${WAVE}${where} (${pcap})`);
   const cli = new URL('../../bin/flowlens.js', import.meta.url).pathname;
   const tools: [string, () => Promise<string>][] = [
     // The command on one thread (its module run directly): what the threads of the row below add.

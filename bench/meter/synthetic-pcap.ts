@@ -2,7 +2,8 @@
  * A deterministic synthetic capture for the meter benchmark: `flows` flows
  * over `packets` packets, interleaved as real traffic is. Mix: 60 % TCP with
  * a handshake, 30 % UDP, 10 % IPv6 TCP; every 8th flow VLAN-tagged, every
- * 50th in VXLAN and every 50th in GRE.
+ * 50th in VXLAN and every 50th in GRE (or every flow in one of them:
+ * `tunnel`, a capture of mirrored overlay traffic).
  */
 import { open } from 'node:fs/promises';
 
@@ -17,8 +18,11 @@ function ipv4(b: Uint8Array, o: number, len: number, proto: number, src: number,
   return o + 20;
 }
 
+/** Every flow in this tunnel, rather than one in 50 in each. */
+export type SyntheticTunnel = 'vxlan' | 'gre';
+
 /** One frame of flow `f`, packet number `k` within it (direction alternates). */
-function frame(f: number, k: number, out: Uint8Array): number {
+function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): number {
   const reverse = k % 2 === 1;
   const kind = f % 10 < 6 ? 'tcp' : f % 10 < 9 ? 'udp' : 'tcp6';
   const client = (0x0a000000 | (f & 0xffffff)) >>> 0;
@@ -32,7 +36,7 @@ function frame(f: number, k: number, out: Uint8Array): number {
     out.set([0x81, 0x00, 0, 10 + (f % 100)], o);
     o += 4;
   }
-  const tunnel = f % 50 === 1 ? 'vxlan' : f % 50 === 2 ? 'gre' : '';
+  const tunnel = allIn ?? (f % 50 === 1 ? 'vxlan' : f % 50 === 2 ? 'gre' : '');
   const l4 = kind === 'udp' ? 8 : 20;
   const innerLen = (kind === 'tcp6' ? 40 : 20) + l4 + payload;
   if (tunnel === 'vxlan') {
@@ -108,6 +112,7 @@ export async function writeSyntheticPcap(
   packets: number,
   flows: number,
   wave = 1000,
+  tunnel?: SyntheticTunnel,
 ): Promise<number> {
   const fh = await open(path, 'w');
   const chunk = new Uint8Array(8 << 20);
@@ -126,7 +131,7 @@ export async function writeSyntheticPcap(
   for (let base = 0; base < flows; base += wave) {
     for (let k = 0; k < perFlow; k++) {
       for (let f = base; f < Math.min(base + wave, flows); f++) {
-        const len = frame(f, k, scratch);
+        const len = frame(f, k, scratch, tunnel);
         if (used + 16 + len > chunk.length) {
           await fh.write(chunk.subarray(0, used));
           used = 0;

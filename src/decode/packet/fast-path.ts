@@ -162,13 +162,8 @@ function decodeCommonPacket(
     if (t + UDP_HEADER_BYTES > captured) return FAST_NONE;
     const sp = d.getUint16(t);
     const dp = d.getUint16(t + 2);
-    if (isTunnelPort(sp) || isTunnelPort(dp)) {
-      if (!tunnels) return FAST_NONE;
-      // The general decoder's order (tunnels.ts, decodeUdpTunnel): VXLAN's ports, then GTP's, then Geneve's.
-      if (isVxlanPort(sp, dp)) return decodeVxlan(v, b, d, t + UDP_HEADER_BYTES, captured);
-      if (isGenevePort(sp, dp)) return decodeGeneve(v, b, d, t + UDP_HEADER_BYTES, captured);
-      return FAST_NONE;
-    }
+    if (isTunnelPort(sp) || isTunnelPort(dp))
+      return tunnels ? decodeUdpTunnel(v, b, d, sp, dp, t + UDP_HEADER_BYTES, captured) : FAST_NONE;
     v.srcPort = sp;
     v.dstPort = dp;
     v.seq = v.ack = v.tcpFlags = v.window = 0;
@@ -180,6 +175,27 @@ function decodeCommonPacket(
   v.payloadLength = ipEnd > payload ? ipEnd - payload : 0;
   v.payloadCaptured = captured > payload ? captured - payload : 0;
   return FAST_PLAIN;
+}
+
+/**
+ * The UDP payload at `o` of a packet from port `sp` to `dp`, one of them a
+ * tunnel's: VXLAN or Geneve, tried in the general decoder's order
+ * (tunnels.ts, decodeUdpTunnel: VXLAN's ports, then GTP's, then Geneve's).
+ * Apart from decodeCommonPacket, whose code for the commonest packets it
+ * would otherwise grow (V8 then optimises that later, and longer).
+ */
+function decodeUdpTunnel(
+  v: PacketView,
+  b: Uint8Array,
+  d: DataView,
+  sp: number,
+  dp: number,
+  o: number,
+  end: number,
+): number {
+  if (isVxlanPort(sp, dp)) return decodeVxlan(v, b, d, o, end);
+  if (isGenevePort(sp, dp)) return decodeGeneve(v, b, d, o, end);
+  return FAST_NONE;
 }
 
 /** Ports the general decoder reads as VXLAN first (tunnels.ts, decodeUdpTunnel). */

@@ -3,16 +3,18 @@
  * general decoder, which is the definition: every frame of the shared
  * captures decodes to the same status and the same view through both, frame
  * after frame (a tunnelled frame's fields must not outlive it). Packets in
- * VXLAN, Geneve and GRE are taken by the fast path (FAST_TUNNEL) and still agree,
- * whatever the GRE options and inner packet; the tunnels it leaves to the
- * general decoder (no VXLAN I flag, GRE version 1, ERSPAN, a tunnel in a
- * tunnel, an inner frame that is not IP or is cut short) are declined.
+ * VXLAN, Geneve and GRE (ERSPAN included) are taken by the fast path
+ * (FAST_TUNNEL) and still agree, whatever the GRE options and inner packet;
+ * the tunnels it leaves to the general decoder (no VXLAN I flag, Geneve or
+ * GRE versions other than 0, a tunnel in a tunnel, an inner frame that is
+ * not IP or is cut short) are declined.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   createPacketDecoder,
   TUNNEL_GRE,
+  TUNNEL_ERSPAN,
   TUNNEL_GENEVE,
   TUNNEL_VXLAN,
   type PacketView,
@@ -50,12 +52,15 @@ test('the fast path and the general decoder agree on every frame of the shared c
     const tunnel = general.view.tunnelType;
     if (
       p.linkType === LINKTYPE_ETHERNET &&
-      (tunnel === TUNNEL_GRE || tunnel === TUNNEL_VXLAN || tunnel === TUNNEL_GENEVE)
+      [TUNNEL_GRE, TUNNEL_ERSPAN, TUNNEL_VXLAN, TUNNEL_GENEVE].includes(tunnel)
     )
       tunnelled++;
   }
   assert.deepEqual(mismatches.slice(0, 10), []);
-  assert.ok(frames > 10_000 && tunnelled > 100, `${frames} frames, ${tunnelled} in VXLAN, Geneve or GRE`);
+  assert.ok(
+    frames > 10_000 && tunnelled > 100,
+    `${frames} frames, ${tunnelled} in VXLAN, Geneve, GRE or ERSPAN`,
+  );
 });
 
 // Frames built byte by byte: Ethernet (optionally tagged), IPv4, and what the test puts on top.
@@ -205,6 +210,19 @@ const TAKEN: [string, number[]][] = [
   ['GRE, Ethernet inside', overGre(0x6558, innerTcp(5), { key: 77 })],
   ['Geneve with options, Ethernet inside', overUdp(45000, 6081, geneve(0x6558, 0x123456, innerTcp(), 2))],
   ['Geneve, IPv6 inside', overUdp(6081, 6081, geneve(0x86dd, 9, ipv6(17, udp(1234, 53, [1, 2]))))],
+  ['ERSPAN type I', overGre(0x88be, innerTcp())],
+  [
+    'ERSPAN type II, session 0x155',
+    overGre(0x88be, [0x10, 0, 0x01, 0x55, 0, 0, 0, 0, ...innerTcp(3)], { seq: true }),
+  ],
+  [
+    'ERSPAN type III with platform fields',
+    overGre(
+      0x22eb,
+      [0x20, 0, 0x02, 0x07, 0, 0, 0, 0, 0, 0, 0, 1, ...Array<number>(8).fill(0), ...innerTcp()],
+      { seq: true },
+    ),
+  ],
 ];
 
 const DECLINED: [string, number[]][] = [
@@ -212,6 +230,7 @@ const DECLINED: [string, number[]][] = [
   ['Geneve version 1', overUdp(45000, 6081, geneve(0x6558, 1, innerTcp(), 0, 1))],
   ['Geneve from the GTP-U port (GTP first)', overUdp(2152, 6081, geneve(0x6558, 1, innerTcp()))],
   ['Geneve, ARP inside', overUdp(45000, 6081, geneve(0x0806, 1, Array<number>(28).fill(1)))],
+  ['ERSPAN type II cut within its header', overGre(0x88be, [0x10, 0, 0x01], { seq: true })],
   ['VXLAN, ARP inside', overVxlan([...ethernet(0x0806), ...Array<number>(28).fill(1)])],
   [
     'VXLAN, ICMP inside',
@@ -219,7 +238,6 @@ const DECLINED: [string, number[]][] = [
   ],
   ['VXLAN in GRE', overGre(0x0800, ipv4(17, 0x0a000009, 0x0a00000a, udp(1, 4789, vxlan(3, innerTcp()))))],
   ['GRE version 1 (PPTP)', overGre(0x880b, [0xff, 3, 0, 0x21], { key: 0x00040001, seq: true, version: 1 })],
-  ['ERSPAN type I', overGre(0x88be, innerTcp())],
   ['GRE, Ethernet inside cut short', overGre(0x6558, innerTcp().slice(0, 40))],
   [
     'GRE, a GTP port inside',

@@ -3,14 +3,15 @@
  * one 802.1Q tag, carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
  * frames `quickShardHash` reads too); and such a packet inside VXLAN,
- * Geneve or GRE (mirrored cloud traffic, overlays, GRE between sites). Most
- * traffic is these, and decoding them without the step machine's dispatch,
- * cursor writes and view reset saves most of the decoder's time. Any other frame, or one of these cut
- * short or with an odd field, is left to the general decoder, which then
- * decodes it whole; so the general decoder stays the definition and this
- * path only has to agree with it.
+ * Geneve or GRE, ERSPAN included (mirrored cloud traffic, overlays, the
+ * mirror sessions of switches, GRE between sites). Most traffic is these,
+ * and decoding them without the step machine's dispatch, cursor writes and
+ * view reset saves most of the decoder's time. Any other frame, or one of
+ * these cut short or with an odd field, is left to the general decoder,
+ * which then decodes it whole; so the general decoder stays the definition
+ * and this path only has to agree with it (test/meter/fast-path.test.ts).
  */
-import { TUNNEL_GENEVE, TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
+import { TUNNEL_ERSPAN, TUNNEL_GENEVE, TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
 import { isTunnelPort } from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
@@ -46,6 +47,13 @@ const PORT_GENEVE = 6081;
 const PORT_GTP_U = 2152;
 const PORT_GTP_V0 = 3386;
 const GENEVE_HEADER_BYTES = 8;
+/** GRE protocol types of ERSPAN types I/II and III. */
+const GRE_ERSPAN_2 = 0x88be;
+const GRE_ERSPAN_3 = 0x22eb;
+const ERSPAN_2_HEADER_BYTES = 8;
+const ERSPAN_3_HEADER_BYTES = 12;
+const ERSPAN_3_PLATFORM_BYTES = 8;
+const ERSPAN_SESSION_MASK = 0x3ff;
 
 /** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
 export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
@@ -53,7 +61,10 @@ export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES 
 /** What decodeCommonFrame made of a frame. */
 export const FAST_NONE = 0; // not one of its frames: the general decoder's
 export const FAST_PLAIN = 1;
-/** A common packet in VXLAN, Geneve or GRE: the view's tunnel fields and outer addresses are written too. */
+/**
+ * A common packet in VXLAN, Geneve or GRE (ERSPAN too): the view's tunnel
+ * fields and outer addresses are written too.
+ */
 export const FAST_TUNNEL = 2;
 
 /**
@@ -63,13 +74,13 @@ export const FAST_TUNNEL = 2;
  * writing every field the general decoder would write for it (and zeroing
  * the TCP fields for UDP); returns FAST_NONE, having maybe written some
  * fields, for any other frame. With `tunnels`, a common packet inside
- * VXLAN, Geneve or GRE (carrying IP or Ethernet) is one too (FAST_TUNNEL),
- * decoded as the general decoder does: its layer 2 is the inner Ethernet
- * frame's when there is one, the outer frame's otherwise. The fields these frames never set
- * (fragment, ICMP and MPLS fields; tunnel fields and outer addresses for
- * FAST_PLAIN) must already read as reset: the caller's job, as is passing
- * only frames of MIN_COMMON_FRAME_BYTES or more that lie within `b` (`d`
- * throws out of bounds).
+ * VXLAN, Geneve or GRE (carrying IP, Ethernet or ERSPAN) is one too
+ * (FAST_TUNNEL), decoded as the general decoder does: its layer 2 is the
+ * inner Ethernet frame's when there is one, the outer frame's otherwise.
+ * The fields these frames never set (fragment, ICMP and MPLS fields; tunnel
+ * fields and outer addresses for FAST_PLAIN) must already read as reset:
+ * the caller's job, as is passing only frames of MIN_COMMON_FRAME_BYTES or
+ * more that lie within `b` (`d` throws out of bounds).
  */
 export function decodeCommonFrame(
   v: PacketView,
@@ -269,9 +280,46 @@ function decodeGre(v: PacketView, b: Uint8Array, d: DataView, o: number, end: nu
     h += 4;
   }
   if (flags & GRE_SEQUENCE) h += 4;
+  if (type === GRE_ERSPAN_2 || type === GRE_ERSPAN_3)
+    return decodeErspan(v, b, d, type, (flags & GRE_SEQUENCE) !== 0, h, end);
   if (decodeInner(v, b, d, type, h, end) !== FAST_PLAIN) return FAST_NONE;
   v.tunnelType = TUNNEL_GRE;
   v.tunnelId = key >>> 0;
+  return FAST_TUNNEL;
+}
+
+/**
+ * ERSPAN (draft-foschiano-erspan) after its GRE header, at `h`: type I (GRE
+ * protocol 0x88BE without a sequence number, no ERSPAN header), type II
+ * (0x88BE, 8 bytes) or type III (0x22EB, 12 bytes, and 8 of platform fields
+ * when flagged); then the mirrored Ethernet frame, as a common one. The
+ * session id is the tunnel's.
+ */
+function decodeErspan(
+  v: PacketView,
+  b: Uint8Array,
+  d: DataView,
+  type: number,
+  sequenced: boolean,
+  h: number,
+  end: number,
+): number {
+  let session = 0;
+  let frame = h;
+  if (type === GRE_ERSPAN_3) {
+    if (h + ERSPAN_3_HEADER_BYTES > end) return FAST_NONE;
+    session = d.getUint16(h + 2) & ERSPAN_SESSION_MASK;
+    frame = h + ERSPAN_3_HEADER_BYTES + ((b[h + 11]! & 1) === 1 ? ERSPAN_3_PLATFORM_BYTES : 0);
+  } else if (sequenced) {
+    if (h + ERSPAN_2_HEADER_BYTES > end) return FAST_NONE;
+    session = d.getUint16(h + 2) & ERSPAN_SESSION_MASK;
+    frame = h + ERSPAN_2_HEADER_BYTES;
+  }
+  if (end - frame < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
+  enterOuter(v);
+  if (decodeCommonFrame(v, b, d, frame, end, false) !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = TUNNEL_ERSPAN;
+  v.tunnelId = session;
   return FAST_TUNNEL;
 }
 

@@ -90,6 +90,6 @@ export function meterCarrier(c: Cursor): void {
 }
 
 /** Copies the 8 address words at `from` to `to` (plain stores: cheaper than `copyWithin` for 8 words). */
-function copyWords(a: Uint32Array, from: number, to: number): void {
+export function copyWords(a: Uint32Array, from: number, to: number): void {
   for (let i = 0; i < 8; i++) a[to + i] = a[from + i]!;
 }

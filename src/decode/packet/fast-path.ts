@@ -12,7 +12,29 @@
  * and this path only has to agree with it (test/meter/fast-path.test.ts).
  */
 import { TUNNEL_ERSPAN, TUNNEL_GENEVE, TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
-import { isTunnelPort } from './tunnels.ts';
+import { copyWords } from './cursor.ts';
+import {
+  ERSPAN_2_HEADER_BYTES,
+  ERSPAN_3_HEADER_BYTES,
+  ERSPAN_3_PLATFORM_BYTES,
+  ERSPAN_SESSION_MASK,
+  GENEVE_HEADER_BYTES,
+  GRE_CHECKSUM,
+  GRE_ERSPAN_2,
+  GRE_ERSPAN_3,
+  GRE_HEADER_BYTES,
+  GRE_KEY,
+  GRE_SEQUENCE,
+  GRE_TRANSPARENT_ETHERNET,
+  GRE_VERSION_MASK,
+  PORT_GENEVE,
+  PORT_GTP_U,
+  PORT_GTP_V0,
+  VXLAN_FLAG_I,
+  VXLAN_HEADER_BYTES,
+  isTunnelPort,
+  isVxlanPort,
+} from './tunnels.ts';
 
 const ETHERNET_HEADER_BYTES = 14;
 const ETHERTYPE_IPV4 = 0x0800;
@@ -32,28 +54,6 @@ const PROTO_GRE = 47;
 const TCP_MIN_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
 const TWO_POW_32 = 0x100000000;
-const PORT_VXLAN = 4789;
-const PORT_VXLAN_LINUX = 8472;
-const VXLAN_HEADER_BYTES = 8;
-const VXLAN_FLAG_I = 0x08;
-const GRE_HEADER_BYTES = 4;
-const GRE_CHECKSUM = 0x8000;
-const GRE_KEY = 0x2000;
-const GRE_SEQUENCE = 0x1000;
-const GRE_VERSION_MASK = 0x7;
-/** GRE's and Geneve's protocol type of Ethernet frames (transparent Ethernet bridging). */
-const TRANSPARENT_ETHERNET = 0x6558;
-const PORT_GENEVE = 6081;
-const PORT_GTP_U = 2152;
-const PORT_GTP_V0 = 3386;
-const GENEVE_HEADER_BYTES = 8;
-/** GRE protocol types of ERSPAN types I/II and III. */
-const GRE_ERSPAN_2 = 0x88be;
-const GRE_ERSPAN_3 = 0x22eb;
-const ERSPAN_2_HEADER_BYTES = 8;
-const ERSPAN_3_HEADER_BYTES = 12;
-const ERSPAN_3_PLATFORM_BYTES = 8;
-const ERSPAN_SESSION_MASK = 0x3ff;
 
 /** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
 export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
@@ -209,12 +209,7 @@ function decodeUdpTunnel(
   return FAST_NONE;
 }
 
-/** Ports the general decoder reads as VXLAN first (tunnels.ts, decodeUdpTunnel). */
-function isVxlanPort(sp: number, dp: number): boolean {
-  return sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX;
-}
-
-/** Geneve's port, where no VXLAN or GTP port comes first (see isVxlanPort). */
+/** Geneve's port, where no VXLAN or GTP port comes first (tunnels.ts, decodeUdpTunnel). */
 function isGenevePort(sp: number, dp: number): boolean {
   return (
     (sp === PORT_GENEVE || dp === PORT_GENEVE) &&
@@ -230,8 +225,7 @@ function isGenevePort(sp: number, dp: number): boolean {
  * tunnel's: its addresses move to the outer ones, as enterTunnel does.
  */
 function enterOuter(v: PacketView): void {
-  const a = v.addr;
-  for (let i = 0; i < 8; i++) a[8 + i] = a[i]!;
+  copyWords(v.addr, 0, 8);
   v.outerFamily = v.family;
 }
 
@@ -336,7 +330,7 @@ function decodeInner(
   o: number,
   end: number,
 ): number {
-  if (type === TRANSPARENT_ETHERNET) {
+  if (type === GRE_TRANSPARENT_ETHERNET) {
     if (end - o < MIN_COMMON_FRAME_BYTES) return FAST_NONE;
     enterOuter(v);
     return decodeCommonFrame(v, b, d, o, end, false);

@@ -22,36 +22,43 @@ import {
   TUNNEL_VXLAN,
 } from './packet-view.ts';
 
-const GRE_CHECKSUM = 0x8000;
-const GRE_KEY = 0x2000;
-const GRE_SEQUENCE = 0x1000;
+/** GRE's flags and protocol type, before its optional fields. */
+export const GRE_HEADER_BYTES = 4;
+export const GRE_CHECKSUM = 0x8000;
+export const GRE_KEY = 0x2000;
+export const GRE_SEQUENCE = 0x1000;
 const GRE_ACK = 0x0080; // PPTP enhanced GRE only
-const GRE_VERSION_MASK = 0x7;
+export const GRE_VERSION_MASK = 0x7;
 /** GRE protocol types (IANA "ETHER TYPES" as GRE uses them). */
 const GRE_IPV4 = 0x0800;
 const GRE_IPV6 = 0x86dd;
-const GRE_TRANSPARENT_ETHERNET = 0x6558;
+export const GRE_TRANSPARENT_ETHERNET = 0x6558;
 const GRE_PPP = 0x880b;
 const GRE_MPLS = 0x8847;
-const GRE_ERSPAN_2 = 0x88be; // type I without a sequence number, type II with
-const GRE_ERSPAN_3 = 0x22eb;
-const ERSPAN_2_HEADER_BYTES = 8;
-const ERSPAN_3_HEADER_BYTES = 12;
-const ERSPAN_3_PLATFORM_BYTES = 8;
-const ERSPAN_SESSION_MASK = 0x3ff;
+export const GRE_ERSPAN_2 = 0x88be; // type I without a sequence number, type II with
+export const GRE_ERSPAN_3 = 0x22eb;
+export const ERSPAN_2_HEADER_BYTES = 8;
+export const ERSPAN_3_HEADER_BYTES = 12;
+export const ERSPAN_3_PLATFORM_BYTES = 8;
+export const ERSPAN_SESSION_MASK = 0x3ff;
 
 const PORT_GTP_C = 2123;
-const PORT_GTP_U = 2152;
-const PORT_GTP_V0 = 3386;
+export const PORT_GTP_U = 2152;
+export const PORT_GTP_V0 = 3386;
 /** TS 09.60 §6: the GTPv0 header is 20 bytes, the flow label at 6. */
 const GTP_V0_HEADER_BYTES = 20;
 const PORT_TEREDO = 3544;
-const PORT_VXLAN = 4789;
+export const PORT_VXLAN = 4789;
 const PORT_VXLAN_GPE = 4790;
 const PORT_AYIYA = 5072;
-const PORT_GENEVE = 6081;
+export const PORT_GENEVE = 6081;
 const PORT_MPLS_UDP = 6635;
-const PORT_VXLAN_LINUX = 8472;
+export const PORT_VXLAN_LINUX = 8472;
+/** VXLAN's header (RFC 7348 §5) and its I flag, set when the VNI is valid. */
+export const VXLAN_HEADER_BYTES = 8;
+export const VXLAN_FLAG_I = 0x08;
+/** Geneve's fixed header (RFC 8926 §3.4), before its options. */
+export const GENEVE_HEADER_BYTES = 8;
 const GTP_G_PDU = 255;
 const AYIYA_OPCODE_FORWARD = 1;
 
@@ -59,11 +66,11 @@ const AYIYA_OPCODE_FORWARD = 1;
 export function decodeGre(c: Cursor): number {
   const b = c.b;
   const o = c.off;
-  if (o + 4 > c.end) return stop(c, 'truncated');
+  if (o + GRE_HEADER_BYTES > c.end) return stop(c, 'truncated');
   const flags = u16(b, o);
   const type = u16(b, o + 2);
   const version = flags & GRE_VERSION_MASK;
-  let h = o + 4;
+  let h = o + GRE_HEADER_BYTES;
   let key = 0;
   if (version === 1) {
     // RFC 2637 §4.1: the key holds payload length and call id; no checksum.
@@ -140,8 +147,7 @@ export function isTunnelPort(p: number): boolean {
 export function decodeUdpTunnel(c: Cursor): number {
   const sp = c.v.srcPort;
   const dp = c.v.dstPort;
-  if (sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX)
-    return decodeVxlan(c);
+  if (isVxlanPort(sp, dp)) return decodeVxlan(c);
   if (dp === PORT_GTP_U || sp === PORT_GTP_U) return decodeGtpU(c);
   if (dp === PORT_GTP_V0 || sp === PORT_GTP_V0) return decodeGtpV0(c);
   if (dp === PORT_GENEVE || sp === PORT_GENEVE) return decodeGeneve(c);
@@ -154,11 +160,16 @@ export function decodeUdpTunnel(c: Cursor): number {
   return stop(c, 'ok');
 }
 
+/** Ports read as VXLAN's, before any other tunnel's (Linux's default port too). */
+export function isVxlanPort(sp: number, dp: number): boolean {
+  return sp === PORT_VXLAN || dp === PORT_VXLAN || sp === PORT_VXLAN_LINUX || dp === PORT_VXLAN_LINUX;
+}
+
 function decodeVxlan(c: Cursor): number {
   const o = c.off;
   // RFC 7348 §5: the I flag must be set for a valid VNI.
-  if (o + 8 > c.end || (c.b[o]! & 0x08) === 0) return stop(c, 'ok');
-  return enter(c, TUNNEL_VXLAN, u32(c.b, o + 4) >>> 8, o + 8, STEP_ETHERNET);
+  if (o + VXLAN_HEADER_BYTES > c.end || (c.b[o]! & VXLAN_FLAG_I) === 0) return stop(c, 'ok');
+  return enter(c, TUNNEL_VXLAN, u32(c.b, o + 4) >>> 8, o + VXLAN_HEADER_BYTES, STEP_ETHERNET);
 }
 
 function decodeVxlanGpe(c: Cursor): number {
@@ -182,8 +193,8 @@ function decodeVxlanGpe(c: Cursor): number {
 function decodeGeneve(c: Cursor): number {
   const b = c.b;
   const o = c.off;
-  if (o + 8 > c.end || b[o]! >> 6 !== 0) return stop(c, 'ok');
-  const p = o + 8 + (b[o]! & 0x3f) * 4;
+  if (o + GENEVE_HEADER_BYTES > c.end || b[o]! >> 6 !== 0) return stop(c, 'ok');
+  const p = o + GENEVE_HEADER_BYTES + (b[o]! & 0x3f) * 4;
   const type = u16(b, o + 2);
   const vni = u32(b, o + 4) >>> 8;
   if (type === GRE_TRANSPARENT_ETHERNET) return enter(c, TUNNEL_GENEVE, vni, p, STEP_ETHERNET);

@@ -1,9 +1,10 @@
 /**
- * meterCaptureFile reads classic pcap in chunks: every frame reaches the
- * sink whole and in order, whatever its size and wherever the chunks cut
- * the file (records of 60 bytes to 1.2 MB, longer than a read chunk, each
- * size many times over several chunks); a record cut by the end of the file
- * ends it quietly.
+ * meterCaptureFile reads pcap and pcapng in chunks: every frame reaches the
+ * sink whole and in order with its time, whatever its size and wherever the
+ * chunks cut the file (records and blocks of 60 bytes to 1.2 MB, longer than
+ * a read chunk, each size many times over several chunks); a record or block
+ * cut by the end of the file ends it quietly; a block whose length cannot be
+ * is the file's error.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { meterCaptureFile } from '../../src/meter/index.ts';
-import { classicPcap } from '../support/classic-pcap.ts';
+import { CaptureFileError } from '../../src/ingest/file/index.ts';
+import { classicPcap, pcapng } from '../support/classic-pcap.ts';
 
 /** The longest frame written, and the file's snap length. */
 const MAX_FRAME_BYTES = 1_200_000;
@@ -23,30 +25,63 @@ function frame(i: number, len: number): Uint8Array {
   return f;
 }
 
-test('every frame whole and in order across chunks, large records included; a cut last record ends the file', async () => {
+const FORMATS = {
+  pcap: (frames: Uint8Array[]) => classicPcap(frames, MAX_FRAME_BYTES),
+  'pcapng, little-endian': (frames: Uint8Array[]) => pcapng(frames, true),
+  'pcapng, big-endian': (frames: Uint8Array[]) => pcapng(frames, false),
+};
+
+for (const [format, write] of Object.entries(FORMATS))
+  test(`${format}: every frame whole and in order across chunks, large ones included; a cut last one ends the file`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowlens-feed-'));
+    try {
+      const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072, MAX_FRAME_BYTES];
+      const frames = Array.from({ length: 120 }, (_, i) => frame(i, sizes[i % sizes.length]!));
+      for (const cut of [0, 1000]) {
+        const path = join(dir, `feed-${cut}`);
+        const file = write(frames);
+        await writeFile(path, file.subarray(0, file.length - cut));
+        const seen: { ts: number; linkType: number; bytes: Uint8Array }[] = [];
+        let chunks = 0;
+        const n = await meterCaptureFile(path, {
+          pushFrame: (ts, linkType, data, start, end) =>
+            void seen.push({ ts, linkType, bytes: data.slice(start, end) }),
+          chunkDone: () => void chunks++,
+        });
+        const complete = cut === 0 ? frames.length : frames.length - 1;
+        assert.equal(n, complete);
+        assert.equal(seen.length, complete);
+        // A frame longer than a read chunk (128 KB) is read whole, at once, as its header's length
+        // says: fewer reads than 128 KB chunks of the file, but not the whole file at once.
+        const reads = file.length / (128 * 1024);
+        assert.ok(chunks < reads && chunks > reads / 4, `${chunks} chunks of ${file.length} bytes`);
+        for (let i = 0; i < complete; i++) {
+          assert.equal(seen[i]!.ts, 1_700_000_000_000 + i, `frame ${i} time`);
+          assert.equal(seen[i]!.linkType, 1, `frame ${i} link type`);
+          assert.deepEqual(seen[i]!.bytes, frames[i], `frame ${i} (${frames[i]!.length} bytes)`);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+test('pcapng: a block whose length cannot be is a CaptureFileError naming the file, after the frames before it', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'flowlens-feed-'));
   try {
-    const sizes = [60, 1514, 9000, 70_000, 200_000, 333, 65_535, 131_072, MAX_FRAME_BYTES];
-    const frames = Array.from({ length: 120 }, (_, i) => frame(i, sizes[i % sizes.length]!));
-    for (const cut of [0, 1000]) {
-      const path = join(dir, `feed-${cut}.pcap`);
-      const file = classicPcap(frames, MAX_FRAME_BYTES);
-      await writeFile(path, file.subarray(0, file.length - cut));
-      const seen: { ts: number; bytes: Uint8Array }[] = [];
-      let chunks = 0;
-      const n = await meterCaptureFile(path, {
-        pushFrame: (ts, _lt, data, start, end) => void seen.push({ ts, bytes: data.slice(start, end) }),
-        chunkDone: () => void chunks++,
-      });
-      const complete = cut === 0 ? frames.length : frames.length - 1;
-      assert.equal(n, complete);
-      assert.equal(seen.length, complete);
-      assert.ok(chunks > 1, `${chunks} chunks`);
-      for (let i = 0; i < complete; i++) {
-        assert.equal(seen[i]!.ts, 1_700_000_000_000 + i, `frame ${i} time`);
-        assert.deepEqual(seen[i]!.bytes, frames[i], `frame ${i} (${frames[i]!.length} bytes)`);
-      }
-    }
+    const path = join(dir, 'bad.pcapng');
+    const file = pcapng([frame(0, 60), frame(1, 60), frame(2, 60)]);
+    // The third packet block's length (each is 12 + 20 + 60 bytes) made 13: not a multiple of 4.
+    const third = file.length - 92;
+    new DataView(file.buffer).setUint32(third + 4, 13, true);
+    await writeFile(path, file);
+    let pushed = 0;
+    await assert.rejects(
+      meterCaptureFile(path, { pushFrame: () => void pushed++ }),
+      (e: unknown) =>
+        e instanceof CaptureFileError && e.message === `${path}: corrupt pcapng block (type 6, length 13)`,
+    );
+    assert.equal(pushed, 2);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

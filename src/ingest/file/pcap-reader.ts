@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { MAX_BLOCK_BYTES, PCAPNG_SHB, PcapngStreamError, pcapngPackets } from './pcapng.ts';
 
 /** One captured frame as stored in the file. */
 export interface CapturedPacket {
@@ -16,12 +17,30 @@ export class CaptureFileError extends Error {
   readonly code = 'FLOWLENS_ERR_CAPTURE_FILE';
 }
 
+/** pcap-savefile(5) magic numbers: microsecond and nanosecond timestamps. */
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
-const PCAPNG_SHB = 0x0a0d0d0a;
-const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
-/** A block larger than this is corrupt rather than real (pcapng blocks carry one frame). */
-const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+/** A classic pcap file's header, and each record's (time, captured and original length). */
+export const PCAP_HEADER_BYTES = 24;
+export const PCAP_RECORD_HEADER_BYTES = 16;
+
+/** What a classic pcap file's header says. */
+export interface PcapHeader {
+  /** Little-endian fields. */
+  le: boolean;
+  /** Nanosecond rather than microsecond timestamps. */
+  nano: boolean;
+  linkType: number;
+}
+
+/** Reads the header at the start of `v` (PCAP_HEADER_BYTES of a file whose magic number detectCaptureFormat checked). */
+export function pcapHeader(v: DataView): PcapHeader {
+  const magicLe = v.getUint32(0, true);
+  const le = magicLe === PCAP_MAGIC_US || magicLe === PCAP_MAGIC_NS;
+  const nano = (le ? magicLe : v.getUint32(0, false)) === PCAP_MAGIC_NS;
+  // The link type lives in the low 16 bits; the upper bits carry FCS flags (pcap-savefile(5)).
+  return { le, nano, linkType: v.getUint32(20, le) & 0xffff };
+}
 
 /**
  * Checks the magic number; throws CaptureFileError for anything but
@@ -58,7 +77,17 @@ export async function detectCaptureFormat(path: string): Promise<'pcap' | 'pcapn
 export async function* readPackets(path: string): AsyncGenerator<CapturedPacket> {
   const format = await detectCaptureFormat(path);
   const chunks = byteChunks(path);
-  yield* format === 'pcap' ? parsePcap(chunks) : parsePcapng(chunks);
+  if (format === 'pcap') {
+    yield* parsePcap(chunks);
+    return;
+  }
+  try {
+    yield* pcapngPackets(chunks);
+  } catch (cause) {
+    if (cause instanceof PcapngStreamError)
+      throw new CaptureFileError(`${path}: ${cause.message}`, { cause });
+    throw cause;
+  }
 }
 
 /** A growable window over a byte stream. */
@@ -97,16 +126,13 @@ async function fill(w: ByteWindow, src: AsyncGenerator<Uint8Array>, n: number): 
 
 async function* parsePcap(src: AsyncGenerator<Uint8Array>): AsyncGenerator<CapturedPacket> {
   const w = new ByteWindow();
-  if (!(await fill(w, src, 24))) return;
+  if (!(await fill(w, src, PCAP_HEADER_BYTES))) return;
   let v = w.view();
-  const magicLe = v.getUint32(0, true);
-  const le = magicLe === PCAP_MAGIC_US || magicLe === PCAP_MAGIC_NS;
-  const nano = (le ? magicLe : v.getUint32(0, false)) === PCAP_MAGIC_NS;
-  // The link type lives in the low 16 bits; the upper bits carry FCS flags (pcap-savefile(5)).
-  const linkType = v.getUint32(20, le) & 0xffff;
-  w.pos += 24;
+  const { le, nano, linkType } = pcapHeader(v);
+  w.pos += PCAP_HEADER_BYTES;
+  const R = PCAP_RECORD_HEADER_BYTES;
   for (;;) {
-    if (!(await fill(w, src, 16))) return;
+    if (!(await fill(w, src, R))) return;
     v = w.view();
     const sec = v.getUint32(0, le);
     const frac = v.getUint32(4, le);
@@ -114,86 +140,9 @@ async function* parsePcap(src: AsyncGenerator<Uint8Array>): AsyncGenerator<Captu
     const origLen = v.getUint32(12, le);
     if (capLen > MAX_BLOCK_BYTES)
       throw new CaptureFileError(`corrupt pcap record (captured length ${capLen})`);
-    if (!(await fill(w, src, 16 + capLen))) return;
-    const data = w.buf.slice(w.pos + 16, w.pos + 16 + capLen);
-    w.pos += 16 + capLen;
+    if (!(await fill(w, src, R + capLen))) return;
+    const data = w.buf.slice(w.pos + R, w.pos + R + capLen);
+    w.pos += R + capLen;
     yield { tsMs: sec * 1000 + (nano ? frac / 1e6 : frac / 1e3), linkType, data, origLen };
   }
-}
-
-interface PcapngInterface {
-  linkType: number;
-  /** Ticks per second of this interface's timestamps (if_tsresol, default 10^6). */
-  ticksPerSecond: number;
-}
-
-async function* parsePcapng(src: AsyncGenerator<Uint8Array>): AsyncGenerator<CapturedPacket> {
-  const w = new ByteWindow();
-  let le = true;
-  let interfaces: PcapngInterface[] = [];
-  for (;;) {
-    if (!(await fill(w, src, 12))) return;
-    let v = w.view();
-    const rawType = v.getUint32(0, true);
-    if (rawType === PCAPNG_SHB) {
-      // A section header fixes the byte order of everything up to the next one.
-      le = v.getUint32(8, true) === PCAPNG_BYTE_ORDER;
-      interfaces = [];
-    }
-    const type = v.getUint32(0, le);
-    const len = v.getUint32(4, le);
-    if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK_BYTES) {
-      throw new CaptureFileError(`corrupt pcapng block (type ${type}, length ${len})`);
-    }
-    if (!(await fill(w, src, len))) return;
-    v = w.view();
-    const body = new DataView(v.buffer, v.byteOffset + 8, len - 12);
-    if (type === 1) interfaces.push(parseInterfaceBlock(body, le));
-    else if (type === 6 || type === 2) {
-      const pkt = parsePacketBlock(type, body, le, interfaces);
-      if (pkt) yield pkt;
-    } else if (type === 3 && interfaces[0] && body.byteLength >= 4) {
-      const origLen = body.getUint32(0, le);
-      const capLen = Math.min(origLen, body.byteLength - 4);
-      const data = new Uint8Array(body.buffer.slice(body.byteOffset + 4, body.byteOffset + 4 + capLen));
-      yield { tsMs: 0, linkType: interfaces[0].linkType, data, origLen };
-    }
-    w.pos += len;
-  }
-}
-
-function parseInterfaceBlock(body: DataView, le: boolean): PcapngInterface {
-  const iface: PcapngInterface = { linkType: body.getUint16(0, le), ticksPerSecond: 1e6 };
-  // Options start after linktype(2) reserved(2) snaplen(4).
-  for (let o = 8; o + 4 <= body.byteLength;) {
-    const code = body.getUint16(o, le);
-    const olen = body.getUint16(o + 2, le);
-    if (code === 0) break;
-    if (code === 9 && olen >= 1 && o + 5 <= body.byteLength) {
-      // if_tsresol: MSB set = power of 2, else power of 10 (pcapng §4.2).
-      const r = body.getUint8(o + 4);
-      iface.ticksPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
-    }
-    o += 4 + ((olen + 3) & ~3);
-  }
-  return iface;
-}
-
-function parsePacketBlock(
-  type: number,
-  body: DataView,
-  le: boolean,
-  interfaces: PcapngInterface[],
-): CapturedPacket | undefined {
-  // EPB (6) and the obsolete PB (2) share this layout; PB's interface id is 16 bits + drops 16 bits.
-  if (body.byteLength < 20) return undefined;
-  const ifId = type === 6 ? body.getUint32(0, le) : body.getUint16(0, le);
-  const iface = interfaces[ifId];
-  if (!iface) return undefined;
-  const ticks = body.getUint32(4, le) * 2 ** 32 + body.getUint32(8, le);
-  const capLen = body.getUint32(12, le);
-  const origLen = body.getUint32(16, le);
-  if (20 + capLen > body.byteLength) return undefined;
-  const data = new Uint8Array(body.buffer.slice(body.byteOffset + 20, body.byteOffset + 20 + capLen));
-  return { tsMs: (ticks / iface.ticksPerSecond) * 1000, linkType: iface.linkType, data, origLen };
 }

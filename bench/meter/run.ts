@@ -4,13 +4,15 @@
  * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
  * 1,000; BENCH_METER_TUNNEL=vxlan or gre puts every flow in that tunnel, as
  * mirrored overlay traffic is, where nfpcapd and softflowd see only the
- * tunnel's own flows), in turn for BENCH_METER_ROUNDS rounds (3) on this
- * machine. Prints each tool's best time, packets per second and ratio to
- * nfpcapd (target: flowlens >= 1.5). Every tool gets the same file and writes
- * its whole output (flowlens: JSON Lines with application detection, on as
- * many threads as it uses by default; nfpcapd: an nfcapd file; softflowd:
- * NetFlow v9 datagrams). Each tool's CPU time (user + system, all its threads)
- * is shown beside its wall time: on a shared machine it moves less.
+ * tunnel's own flows; BENCH_METER_FORMAT=pcapng gives every tool the file as
+ * pcapng, Wireshark's own format, converted by editcap), in turn for
+ * BENCH_METER_ROUNDS rounds (3) on this machine. Prints each tool's best
+ * time, packets per second and ratio to nfpcapd (target: flowlens >= 1.5).
+ * Every tool gets the same file and writes its whole output (flowlens: JSON
+ * Lines with application detection, on as many threads as it uses by
+ * default; nfpcapd: an nfcapd file; softflowd: NetFlow v9 datagrams). Each
+ * tool's CPU time (user + system, all its threads) is shown beside its wall
+ * time: on a shared machine it moves less.
  */
 import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +29,11 @@ const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
 const TUNNEL = process.env['BENCH_METER_TUNNEL'];
 if (TUNNEL !== undefined && TUNNEL !== 'vxlan' && TUNNEL !== 'gre') {
   process.stderr.write(`BENCH_METER_TUNNEL must be vxlan or gre, not "${TUNNEL}"\n`);
+  process.exit(2);
+}
+const FORMAT = process.env['BENCH_METER_FORMAT'] ?? 'pcap';
+if (FORMAT !== 'pcap' && FORMAT !== 'pcapng') {
+  process.stderr.write(`BENCH_METER_FORMAT must be pcap or pcapng, not "${FORMAT}"\n`);
   process.exit(2);
 }
 
@@ -63,8 +70,14 @@ async function runSoftflowd(pcap: string): Promise<string> {
 
 const dir = await mkdtemp(join(tmpdir(), 'flowlens-bench-meter-'));
 try {
-  const pcap = join(dir, 'synthetic.pcap');
+  let pcap = join(dir, 'synthetic.pcap');
   const n = await writeSyntheticPcap(pcap, PACKETS, FLOWS, WAVE, TUNNEL);
+  if (FORMAT === 'pcapng') {
+    const pcapng = join(dir, 'synthetic.pcapng');
+    await runCommand('editcap', ['-F', 'pcapng', pcap, pcapng], TIMEOUT_MS);
+    await rm(pcap);
+    pcap = pcapng;
+  }
   const where = TUNNEL
     ? `, every flow in ${TUNNEL} (nfpcapd and softflowd meter the tunnel's flows only)`
     : '';

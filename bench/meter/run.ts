@@ -2,17 +2,17 @@
  * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
  * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
- * 1,000; BENCH_METER_TUNNEL=vxlan or gre puts every flow in that tunnel, as
- * mirrored overlay traffic is, where nfpcapd and softflowd see only the
- * tunnel's own flows; BENCH_METER_FORMAT=pcapng gives every tool the file as
- * pcapng, Wireshark's own format, converted by editcap), in turn for
- * BENCH_METER_ROUNDS rounds (3) on this machine. Prints each tool's best
- * time, packets per second and ratio to nfpcapd (target: flowlens >= 1.5).
- * Every tool gets the same file and writes its whole output (flowlens: JSON
- * Lines with application detection, on as many threads as it uses by
- * default; nfpcapd: an nfcapd file; softflowd: NetFlow v9 datagrams). Each
- * tool's CPU time (user + system, all its threads) is shown beside its wall
- * time: on a shared machine it moves less.
+ * 1,000; BENCH_METER_TUNNEL=vxlan, gre or gtp puts every flow in that
+ * tunnel, as mirrored overlay or mobile traffic is, where nfpcapd and
+ * softflowd see only the tunnel's own flows; BENCH_METER_FORMAT=pcapng gives
+ * every tool the file as pcapng, Wireshark's own format, converted by
+ * editcap), in turn for BENCH_METER_ROUNDS rounds (3) on this machine.
+ * Prints each tool's best time, packets per second and ratio to nfpcapd
+ * (target: flowlens >= 1.5). Every tool gets the same file and writes its
+ * whole output (flowlens: JSON Lines with application detection, on as many
+ * threads as it uses by default; nfpcapd: an nfcapd file; softflowd: NetFlow
+ * v9 datagrams). Each tool's CPU time (user + system, all its threads) is
+ * shown beside its wall time: on a shared machine it moves less.
  */
 import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,8 +27,8 @@ const WAVE = Number(process.env['BENCH_METER_WAVE'] ?? 1000);
 const TIMEOUT_MS = 600_000;
 const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
 const TUNNEL = process.env['BENCH_METER_TUNNEL'];
-if (TUNNEL !== undefined && TUNNEL !== 'vxlan' && TUNNEL !== 'gre') {
-  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan or gre, not "${TUNNEL}"\n`);
+if (TUNNEL !== undefined && TUNNEL !== 'vxlan' && TUNNEL !== 'gre' && TUNNEL !== 'gtp') {
+  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan, gre or gtp, not "${TUNNEL}"\n`);
   process.exit(2);
 }
 const FORMAT = process.env['BENCH_METER_FORMAT'] ?? 'pcap';

@@ -18,8 +18,8 @@ function ipv4(b: Uint8Array, o: number, len: number, proto: number, src: number,
   return o + 20;
 }
 
-/** Every flow in this tunnel, rather than one in 50 in each. */
-export type SyntheticTunnel = 'vxlan' | 'gre';
+/** Every flow in this tunnel, rather than one in 50 in each of VXLAN and GRE. */
+export type SyntheticTunnel = 'vxlan' | 'gre' | 'gtp';
 
 /** One frame of flow `f`, packet number `k` within it (direction alternates). */
 function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): number {
@@ -53,11 +53,32 @@ function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): 
     out.set([0, 0, kind === 'tcp6' ? 0x86 : 0x08, kind === 'tcp6' ? 0xdd : 0x00], o);
     o += 4;
     o -= 2; // the EtherType written below is GRE's protocol type already
+  } else if (tunnel === 'gtp') {
+    // GTP-U as on 5G's N3: a G-PDU with the E flag and a PDU session container (TS 38.415), the
+    // flow's own TEID, IP inside without Ethernet.
+    const gtp = 16;
+    out.set([0x08, 0x00], o);
+    o = ipv4(out, o + 2, 20 + 8 + gtp + innerLen, 17, 0xac100005, 0xac100006);
+    out.set([0x08, 0x68, 0x08, 0x68, (8 + gtp + innerLen) >> 8, (8 + gtp + innerLen) & 255, 0, 0], o);
+    const teid = f + 1;
+    const length = gtp - 8 + innerLen;
+    const header = [
+      0x34,
+      0xff,
+      length >> 8,
+      length & 255,
+      teid >>> 24,
+      (teid >>> 16) & 255,
+      (teid >>> 8) & 255,
+    ];
+    out.set([...header, teid & 255, 0, 0, 0, 0x85, 1, 0x10, 0x09, 0], o + 8);
+    o += 8 + gtp;
   }
-  if (tunnel !== 'gre') {
+  if (tunnel === 'gre') o += 2;
+  else if (tunnel !== 'gtp') {
     out.set(kind === 'tcp6' ? [0x86, 0xdd] : [0x08, 0x00], o);
     o += 2;
-  } else o += 2;
+  }
   const [s, d, sp, dp] = reverse ? [server, client, dport, sport] : [client, server, sport, dport];
   if (kind === 'tcp6') {
     out.set([0x60, 0, 0, 0, (l4 + payload) >> 8, (l4 + payload) & 255, 6, 64], o);

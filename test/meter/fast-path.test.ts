@@ -3,11 +3,12 @@
  * general decoder, which is the definition: every frame of the shared
  * captures decodes to the same status and the same view through both, frame
  * after frame (a tunnelled frame's fields must not outlive it). Packets in
- * VXLAN, Geneve and GRE (ERSPAN included) are taken by the fast path
- * (FAST_TUNNEL) and still agree, whatever the GRE options and inner packet;
- * the tunnels it leaves to the general decoder (no VXLAN I flag, Geneve or
- * GRE versions other than 0, a tunnel in a tunnel, an inner frame that is
- * not IP or is cut short) are declined.
+ * VXLAN, Geneve, GTP-U and GRE (ERSPAN included) are taken by the fast path
+ * (FAST_TUNNEL) and still agree, whatever the GRE options, GTP-U's optional
+ * fields and extension headers, and the inner packet; the tunnels it leaves
+ * to the general decoder (no VXLAN I flag, Geneve or GRE versions other than
+ * 0, GTP signalling and broken extension chains, a tunnel in a tunnel, an
+ * inner frame that is not IP or is cut short) are declined.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -19,6 +20,7 @@ import {
   TUNNEL_VXLAN,
   type PacketView,
 } from '../../src/decode/packet/index.ts';
+import { TUNNEL_GTP_U } from '../../src/decode/packet/packet-view.ts';
 import { dataViewOf } from '../../src/decode/packet/bytes.ts';
 import { decodeCommonFrame, FAST_NONE, FAST_PLAIN, FAST_TUNNEL } from '../../src/decode/packet/fast-path.ts';
 import { createPacketView, resetPacketView } from '../../src/decode/packet/packet-view.ts';
@@ -52,14 +54,14 @@ test('the fast path and the general decoder agree on every frame of the shared c
     const tunnel = general.view.tunnelType;
     if (
       p.linkType === LINKTYPE_ETHERNET &&
-      [TUNNEL_GRE, TUNNEL_ERSPAN, TUNNEL_VXLAN, TUNNEL_GENEVE].includes(tunnel)
+      [TUNNEL_GRE, TUNNEL_ERSPAN, TUNNEL_VXLAN, TUNNEL_GENEVE, TUNNEL_GTP_U].includes(tunnel)
     )
       tunnelled++;
   }
   assert.deepEqual(mismatches.slice(0, 10), []);
   assert.ok(
-    frames > 10_000 && tunnelled > 100,
-    `${frames} frames, ${tunnelled} in VXLAN, Geneve, GRE or ERSPAN`,
+    frames > 10_000 && tunnelled > 500,
+    `${frames} frames, ${tunnelled} in VXLAN, Geneve, GTP-U, GRE or ERSPAN`,
   );
 });
 
@@ -175,6 +177,35 @@ function geneve(type: number, vni: number, inner: number[], optionWords = 0, ver
   ];
 }
 
+/**
+ * A GTP-U header (version 1, protocol type GTP) of message `type` and TEID
+ * `teid`; `extensions` (each a whole extension header, its length byte
+ * first) set the E flag and the first one's type, `sequence` the S flag.
+ */
+function gtpU(
+  teid: number,
+  inner: number[],
+  opts: { type?: number; sequence?: boolean; extensions?: number[][]; version?: number } = {},
+): number[] {
+  const ext = opts.extensions ?? [];
+  const optional = opts.sequence || ext.length > 0;
+  const rest = [...(optional ? [0, 7, 0, ext.length > 0 ? 0x85 : 0] : []), ...ext.flat(), ...inner];
+  const flags = ((opts.version ?? 1) << 5) | 0x10 | (ext.length > 0 ? 0x04 : 0) | (opts.sequence ? 0x02 : 0);
+  return [
+    flags,
+    opts.type ?? 0xff,
+    rest.length >> 8,
+    rest.length & 0xff,
+    teid >>> 24,
+    (teid >>> 16) & 0xff,
+    (teid >>> 8) & 0xff,
+    teid & 0xff,
+    ...rest,
+  ];
+}
+/** 5G's PDU session container (TS 38.415), 4 bytes, then extension type `next`. */
+const pduSession = (next = 0): number[] => [1, 0x10, 0x09, next];
+
 const OUTER_A = 0xac100001;
 const OUTER_B = 0xac100002;
 const innerTcp = (vlan?: number): number[] => [
@@ -225,7 +256,53 @@ const TAKEN: [string, number[]][] = [
   ],
 ];
 
+TAKEN.push(
+  [
+    'GTP-U, IPv4 TCP inside',
+    overUdp(2152, 2152, gtpU(0xdeadbeef, ipv4(6, 0x0a000001, 0x0a000002, tcp(40000, 443)))),
+  ],
+  [
+    'GTP-U with a sequence number, IPv6 UDP inside',
+    overUdp(2152, 2152, gtpU(7, ipv6(17, udp(1234, 53, [1])), { sequence: true })),
+  ],
+  [
+    'GTP-U with two extension headers (5G N3), IPv4 UDP inside',
+    overUdp(
+      40000,
+      2152,
+      gtpU(0x10, ipv4(17, 0x0a000001, 0x0a000002, udp(1, 2, [3])), {
+        extensions: [pduSession(0xc0), [1, 0, 5, 0]],
+      }),
+    ),
+  ],
+);
+
 const DECLINED: [string, number[]][] = [
+  ['GTP-U echo request', overUdp(2152, 2152, gtpU(0, [0, 0, 0, 0], { type: 1, sequence: true }))],
+  ['GTPv2 on the GTP-U port', overUdp(2152, 2152, gtpU(1, innerTcp().slice(14), { version: 2 }))],
+  [
+    'GTP-U, an extension header of length 0',
+    overUdp(2152, 2152, gtpU(1, innerTcp().slice(14), { extensions: [[0, 0, 0, 0]] })),
+  ],
+  [
+    'GTP-U, the extension chain cut short',
+    overUdp(2152, 2152, gtpU(1, [], { extensions: [pduSession(0x85)] })),
+  ],
+  [
+    'GTP-U, ten extension headers',
+    overUdp(
+      2152,
+      2152,
+      gtpU(1, innerTcp().slice(14), {
+        extensions: [...Array.from({ length: 9 }, () => pduSession(0x85)), pduSession()],
+      }),
+    ),
+  ],
+  ['GTP-U, not IP inside', overUdp(2152, 2152, gtpU(1, Array<number>(28).fill(0x11)))],
+  [
+    'GTP-U, VXLAN inside',
+    overUdp(2152, 2152, gtpU(1, ipv4(17, 0x0a000009, 0x0a00000a, udp(1, 4789, vxlan(3, innerTcp()))))),
+  ],
   ['VXLAN without the I flag', overVxlan(innerTcp(), 0)],
   ['Geneve version 1', overUdp(45000, 6081, geneve(0x6558, 1, innerTcp(), 0, 1))],
   ['Geneve from the GTP-U port (GTP first)', overUdp(2152, 6081, geneve(0x6558, 1, innerTcp()))],
@@ -248,7 +325,7 @@ const DECLINED: [string, number[]][] = [
   ],
 ];
 
-test('packets in VXLAN, Geneve and GRE are the fast path’s, decoded as the general decoder does', () => {
+test('packets in VXLAN, Geneve, GTP-U and GRE are the fast path’s, decoded as the general decoder does', () => {
   const general = createPacketDecoder({ fastPath: false });
   const v = createPacketView();
   for (const [name, bytes] of TAKEN) {

@@ -3,15 +3,23 @@
  * one 802.1Q tag, carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
  * frames `quickShardHash` reads too); and such a packet inside VXLAN,
- * Geneve or GRE, ERSPAN included (mirrored cloud traffic, overlays, the
- * mirror sessions of switches, GRE between sites). Most traffic is these,
+ * Geneve, GTP-U or GRE, ERSPAN included (mirrored cloud traffic, overlays,
+ * mobile networks' user plane, the mirror sessions of switches, GRE between
+ * sites). Most traffic is these,
  * and decoding them without the step machine's dispatch, cursor writes and
  * view reset saves most of the decoder's time. Any other frame, or one of
  * these cut short or with an odd field, is left to the general decoder,
  * which then decodes it whole; so the general decoder stays the definition
  * and this path only has to agree with it (test/meter/fast-path.test.ts).
  */
-import { TUNNEL_ERSPAN, TUNNEL_GENEVE, TUNNEL_GRE, TUNNEL_VXLAN, type PacketView } from './packet-view.ts';
+import {
+  TUNNEL_ERSPAN,
+  TUNNEL_GENEVE,
+  TUNNEL_GRE,
+  TUNNEL_GTP_U,
+  TUNNEL_VXLAN,
+  type PacketView,
+} from './packet-view.ts';
 import { copyWords } from './cursor.ts';
 import {
   ERSPAN_2_HEADER_BYTES,
@@ -27,6 +35,13 @@ import {
   GRE_SEQUENCE,
   GRE_TRANSPARENT_ETHERNET,
   GRE_VERSION_MASK,
+  GTP_FLAG_E,
+  GTP_FLAG_PT,
+  GTP_FLAGS_OPTIONAL,
+  GTP_G_PDU,
+  GTP_MAX_EXTENSIONS,
+  GTP_OPTIONAL_BYTES,
+  GTP_U_HEADER_BYTES,
   PORT_GENEVE,
   PORT_GTP_U,
   PORT_GTP_V0,
@@ -62,8 +77,8 @@ export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES 
 export const FAST_NONE = 0; // not one of its frames: the general decoder's
 export const FAST_PLAIN = 1;
 /**
- * A common packet in VXLAN, Geneve or GRE (ERSPAN too): the view's tunnel
- * fields and outer addresses are written too.
+ * A common packet in VXLAN, Geneve, GTP-U or GRE (ERSPAN too): the view's
+ * tunnel fields and outer addresses are written too.
  */
 export const FAST_TUNNEL = 2;
 
@@ -74,7 +89,7 @@ export const FAST_TUNNEL = 2;
  * writing every field the general decoder would write for it (and zeroing
  * the TCP fields for UDP); returns FAST_NONE, having maybe written some
  * fields, for any other frame. With `tunnels`, a common packet inside
- * VXLAN, Geneve or GRE (carrying IP, Ethernet or ERSPAN) is one too
+ * VXLAN, Geneve, GTP-U or GRE (carrying IP, Ethernet or ERSPAN) is one too
  * (FAST_TUNNEL), decoded as the general decoder does: its layer 2 is the
  * inner Ethernet frame's when there is one, the outer frame's otherwise.
  * The fields these frames never set (fragment, ICMP and MPLS fields; tunnel
@@ -190,7 +205,7 @@ function decodeCommonPacket(
 
 /**
  * The UDP payload at `o` of a packet from port `sp` to `dp`, one of them a
- * tunnel's: VXLAN or Geneve, tried in the general decoder's order
+ * tunnel's: VXLAN, GTP-U or Geneve, tried in the general decoder's order
  * (tunnels.ts, decodeUdpTunnel: VXLAN's ports, then GTP's, then Geneve's).
  * Apart from decodeCommonPacket, whose code for the commonest packets it
  * would otherwise grow (V8 then optimises that later, and longer).
@@ -205,6 +220,7 @@ function decodeUdpTunnel(
   end: number,
 ): number {
   if (isVxlanPort(sp, dp)) return decodeVxlan(v, b, d, o, end);
+  if (sp === PORT_GTP_U || dp === PORT_GTP_U) return decodeGtpU(v, b, d, o, end);
   if (isGenevePort(sp, dp)) return decodeGeneve(v, b, d, o, end);
   return FAST_NONE;
 }
@@ -252,6 +268,42 @@ function decodeGeneve(v: PacketView, b: Uint8Array, d: DataView, o: number, end:
   if (decodeInner(v, b, d, d.getUint16(o + 2), inner, end) !== FAST_PLAIN) return FAST_NONE;
   v.tunnelType = TUNNEL_GENEVE;
   v.tunnelId = d.getUint32(o + 4) >>> 8;
+  return FAST_TUNNEL;
+}
+
+/**
+ * A GTP-U header at `o` (3GPP TS 29.281 §5: version 1, a G-PDU, with the
+ * optional fields and extension headers, such as 5G's PDU session container
+ * on nearly every N3 packet) and the IP packet it carries, up to `end`. The
+ * TEID is the tunnel's. Signalling messages, a chain of extension headers
+ * cut short or too long, and what is not IP are the general decoder's.
+ */
+function decodeGtpU(v: PacketView, b: Uint8Array, d: DataView, o: number, end: number): number {
+  if (o + GTP_U_HEADER_BYTES > end) return FAST_NONE;
+  const flags = b[o]!;
+  if (flags >> 5 !== 1 || (flags & GTP_FLAG_PT) === 0 || b[o + 1] !== GTP_G_PDU) return FAST_NONE;
+  let p = o + GTP_U_HEADER_BYTES;
+  if ((flags & GTP_FLAGS_OPTIONAL) !== 0) {
+    if (p + GTP_OPTIONAL_BYTES > end) return FAST_NONE;
+    let next = (flags & GTP_FLAG_E) !== 0 ? b[p + 3]! : 0;
+    p += GTP_OPTIONAL_BYTES;
+    // Extension headers (§5.2): length in 4-byte units, the next one's type in the last byte.
+    for (let n = 0; next !== 0; n++) {
+      if (p >= end || n > GTP_MAX_EXTENSIONS) return FAST_NONE;
+      const len = b[p]! * 4;
+      if (len === 0 || p + len > end) return FAST_NONE;
+      next = b[p + len - 1]!;
+      p += len;
+    }
+  }
+  if (p >= end) return FAST_NONE;
+  const version = b[p]! >> 4;
+  if (version !== 4 && version !== 6) return FAST_NONE;
+  enterOuter(v);
+  const inner = decodeCommonPacket(v, b, d, p, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false);
+  if (inner !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = TUNNEL_GTP_U;
+  v.tunnelId = d.getUint32(o + 4);
   return FAST_TUNNEL;
 }
 

@@ -59,7 +59,19 @@ export const VXLAN_HEADER_BYTES = 8;
 export const VXLAN_FLAG_I = 0x08;
 /** Geneve's fixed header (RFC 8926 §3.4), before its options. */
 export const GENEVE_HEADER_BYTES = 8;
-const GTP_G_PDU = 255;
+/**
+ * GTP-U (TS 29.281 §5.1): the 8-byte header, its flags (protocol type GTP;
+ * any of E, S and PN adds 4 bytes of optional fields; E, extension headers
+ * follow), the G-PDU message that carries user data, and the most extension
+ * headers taken before a chain is called malformed.
+ */
+export const GTP_U_HEADER_BYTES = 8;
+export const GTP_FLAG_PT = 0x10;
+export const GTP_FLAGS_OPTIONAL = 0x07;
+export const GTP_FLAG_E = 0x04;
+export const GTP_OPTIONAL_BYTES = 4;
+export const GTP_G_PDU = 255;
+export const GTP_MAX_EXTENSIONS = 8;
 const AYIYA_OPCODE_FORWARD = 1;
 
 /** GRE at `c.off`: enters the tunnel when the payload is one we decode. */
@@ -206,18 +218,23 @@ function decodeGtpU(c: Cursor): number {
   const b = c.b;
   const o = c.off;
   // TS 29.281 §5.1: version 1, protocol type GTP, message 255 (G-PDU) carries user data.
-  if (o + 8 > c.end || b[o]! >> 5 !== 1 || (b[o]! & 0x10) === 0 || b[o + 1] !== GTP_G_PDU)
+  if (
+    o + GTP_U_HEADER_BYTES > c.end ||
+    b[o]! >> 5 !== 1 ||
+    (b[o]! & GTP_FLAG_PT) === 0 ||
+    b[o + 1] !== GTP_G_PDU
+  )
     return stop(c, 'ok');
   const teid = u32(b, o + 4);
-  let p = o + 8;
-  if ((b[o]! & 0x07) !== 0) {
-    if (p + 4 > c.end) return stop(c, 'truncated');
-    let next = (b[o]! & 0x04) !== 0 ? b[p + 3]! : 0;
-    p += 4;
+  let p = o + GTP_U_HEADER_BYTES;
+  if ((b[o]! & GTP_FLAGS_OPTIONAL) !== 0) {
+    if (p + GTP_OPTIONAL_BYTES > c.end) return stop(c, 'truncated');
+    let next = (b[o]! & GTP_FLAG_E) !== 0 ? b[p + 3]! : 0;
+    p += GTP_OPTIONAL_BYTES;
     // Extension headers (§5.2): length in 4-byte units, next type in the last byte.
     for (let n = 0; next !== 0; n++) {
       const len = (b[p] ?? 0) * 4;
-      if (len === 0 || n > 8) return stop(c, 'malformed');
+      if (len === 0 || n > GTP_MAX_EXTENSIONS) return stop(c, 'malformed');
       if (p + len > c.end) return stop(c, 'truncated');
       next = b[p + len - 1]!;
       p += len;

@@ -61,7 +61,8 @@ const capture = createLiveCapture({
   dumpcapPath: init.dumpcapPath,
   log: createSilentLogger(),
   clock,
-  onPacket: (ifName, packet) => meters.get(ifName)?.push(packet),
+  onFrame: (ifName, tsMs, linkType, data, start, end) =>
+    meters.get(ifName)?.pushFrame(tsMs, linkType, data, start, end),
   onError: (err) =>
     post({ t: 'log', level: 'warn', msg: err.message, fields: { code: err.code, retryable: err.retryable } }),
 });

@@ -24,7 +24,7 @@ async function failures(
     interfaces: [iface],
     ...(dumpcapPath ? { dumpcapPath } : {}),
     ...{ maxRestarts, restartDelayMs: 1, log: createSilentLogger() },
-    onPacket: () => undefined,
+    onFrame: () => undefined,
     onError: (e) => errors.push(e),
   });
   try {
@@ -73,7 +73,7 @@ test('stop() kills a dumpcap that ignores SIGTERM, leaving no process behind', a
   const capture = createLiveCapture({
     interfaces: [{ name: 'eth9' }],
     ...{ dumpcapPath: dumpcap, stopGraceMs: 200, log: createSilentLogger() },
-    onPacket: () => undefined,
+    onFrame: () => undefined,
     onError: () => undefined,
   });
   capture.start();

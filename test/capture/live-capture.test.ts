@@ -19,7 +19,12 @@ test('live capture on a veth pair between two namespaces sees the flows; a BPF f
       { name: pair.ifA, netns: pair.nsA, filter: `udp port ${SENT.udpPort}`, promiscuous: false },
     ],
     log: createSilentLogger(),
-    onPacket: (ifName, p) => seen.set(ifName, [...(seen.get(ifName) ?? []), p]),
+    // Each frame is a view valid during the call: kept as a copy.
+    onFrame: (ifName, tsMs, linkType, data, start, end, origLen) =>
+      seen.set(ifName, [
+        ...(seen.get(ifName) ?? []),
+        { tsMs, linkType, data: new Uint8Array(data.subarray(start, end)), origLen },
+      ]),
     onError: (e) => errors.push(e),
   });
   let peer: Awaited<ReturnType<typeof startPeer>> | undefined;

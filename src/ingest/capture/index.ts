@@ -1,7 +1,7 @@
 /**
  * Live capture: one Wireshark `dumpcap` per interface (each with its own BPF
  * filter) streams pcapng to FlowLens, which parses it and hands every frame to
- * `onPacket`. Why dumpcap and not a libpcap binding: docs/adr/0002-live-capture-dumpcap.md.
+ * `onFrame`. Why dumpcap and not a libpcap binding: docs/adr/0002-live-capture-dumpcap.md.
  */
 
 /** The live capture component: `createLiveCapture(deps)`, then start()/stop()/stats(). */
@@ -24,7 +24,7 @@ export {
   readPacketsFromStream,
   PcapngStreamError,
   type PcapngParser,
-  type PcapngSink,
+  type PcapngBlockSink,
   type InterfaceStatistics,
 } from './pcapng-stream.ts';
 

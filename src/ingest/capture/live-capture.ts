@@ -1,6 +1,5 @@
 import { createSystemClock, type Clock, type Timer } from '../../common/clock.ts';
 import { rateLimited, type Logger } from '../../common/logger.ts';
-import type { CapturedPacket } from '../file/index.ts';
 import { dumpcapCaptureArgs, parseDumpcapDrops, spawnDumpcap, type DumpcapExit } from './dumpcap.ts';
 import { CaptureError, classifyDumpcapExit, spawnFailure } from './errors.ts';
 import { createPcapngParser, type InterfaceStatistics } from './pcapng-stream.ts';
@@ -38,8 +37,21 @@ export interface LiveCaptureDeps extends CaptureTiming {
   dumpcapPath?: string;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   clock?: Clock;
-  /** Called for every captured frame, synchronously, in capture order per interface. */
-  onPacket(ifName: string, packet: CapturedPacket): void;
+  /**
+   * Called for every captured frame, synchronously, in capture order per
+   * interface: the frame is `data[start..end)`, cut from `origLen` bytes on
+   * the wire, a view of dumpcap's output valid only during the call (no copy
+   * or object a frame: a consumer that keeps it copies it).
+   */
+  onFrame(
+    ifName: string,
+    tsMs: number,
+    linkType: number,
+    data: Uint8Array,
+    start: number,
+    end: number,
+    origLen: number,
+  ): void;
   /** Called for every failed dumpcap run (a restart follows when `error.retryable`). */
   onError(error: CaptureError): void;
 }
@@ -59,7 +71,7 @@ export interface InterfaceCaptureStats {
   /** Frames the kernel or dumpcap dropped; known when a dumpcap run ends (its last report). */
   drops: number;
   restarts: number;
-  /** Exceptions thrown by onPacket (counted, logged at a limited rate). */
+  /** Exceptions thrown by onFrame (counted, logged at a limited rate). */
   callbackErrors: number;
   lastError?: { code: string; message: string };
 }
@@ -119,7 +131,7 @@ function createRunner(
     ...{ packets: 0, bytes: 0, capturedBytes: 0, drops: 0, restarts: 0, callbackErrors: 0 },
   };
   const logCallbackError = rateLimited(clock.now, 10_000, (suppressed, err: unknown) =>
-    deps.log.error({ err, interface: iface.name, suppressed }, 'capture onPacket failed'),
+    deps.log.error({ err, interface: iface.name, suppressed }, 'capture onFrame failed'),
   );
   let proc: ReturnType<typeof spawnDumpcap> | undefined;
   let restartTimer: Timer | undefined;
@@ -138,12 +150,12 @@ function createRunner(
         deps.log.info({ interface: iface.name, filter: iface.filter }, 'capture started');
       },
       onStatistics: (s) => (isb = s),
-      onPacket: (p) => {
+      pushFrame: (tsMs, linkType, data, start, end, origLen) => {
         stats.packets++;
-        stats.bytes += p.origLen;
-        stats.capturedBytes += p.data.length;
+        stats.bytes += origLen;
+        stats.capturedBytes += end - start;
         try {
-          deps.onPacket(iface.name, p);
+          deps.onFrame(iface.name, tsMs, linkType, data, start, end, origLen);
         } catch (err) {
           stats.callbackErrors++;
           logCallbackError(err);

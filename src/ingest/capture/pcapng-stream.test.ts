@@ -88,7 +88,8 @@ test('interface statistics (ISB) report received and dropped counts with the int
   const packets: CapturedPacket[] = [];
   const names: (string | undefined)[] = [];
   const parser = createPcapngParser({
-    onPacket: (p) => packets.push(p),
+    pushFrame: (tsMs, linkType, data, start, end, origLen) =>
+      packets.push({ tsMs, linkType, data: data.slice(start, end), origLen }),
     onStatistics: (s) => stats.push(s),
     onInterface: (_id, _lt, name) => names.push(name),
   });
@@ -103,7 +104,7 @@ test('interface statistics (ISB) report received and dropped counts with the int
 });
 
 test('a stream that is not pcapng is refused with a stable code', () => {
-  const parser = createPcapngParser({ onPacket: () => undefined });
+  const parser = createPcapngParser({ pushFrame: () => undefined });
   assert.throws(
     () => parser.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')),
     (e: unknown) => e instanceof PcapngStreamError && e.code === 'FLOWLENS_ERR_PCAPNG_STREAM',

@@ -11,8 +11,8 @@ export {
   createPcapngParser,
   PcapngStreamError,
   type InterfaceStatistics,
+  type PcapngBlockSink,
   type PcapngParser,
-  type PcapngSink,
 } from '../file/pcapng.ts';
 
 /**

@@ -146,23 +146,14 @@ export interface PcapngParser {
   readonly pending: number;
 }
 
-/** Callbacks of the push parser: each packet's bytes are its own copy. */
-export interface PcapngSink {
-  onPacket(packet: CapturedPacket): void;
-  onStatistics?(stats: InterfaceStatistics): void;
-  /** An interface description block arrived: the capture is open. */
-  onInterface?(interfaceId: number, linkType: number, name: string | undefined): void;
-}
-
-/** A push parser delivering to `sink`, for bytes that arrive in chunks of any size (a pipe, a file stream). */
-export function createPcapngParser(sink: PcapngSink): PcapngParser {
+/**
+ * A push parser delivering to `sink`, for bytes that arrive in chunks of any
+ * size (a pipe, a file stream). A frame is a view of the chunk it came in
+ * (or of the chunks joined, for a block across chunks), valid only during
+ * the call: a consumer that keeps it copies it.
+ */
+export function createPcapngParser(sink: PcapngBlockSink): PcapngParser {
   const section = newPcapngSection();
-  const blocks: PcapngBlockSink = {
-    pushFrame: (tsMs, linkType, data, start, end, origLen) =>
-      sink.onPacket({ tsMs, linkType, data: new Uint8Array(data.subarray(start, end)), origLen }),
-    onInterface: (id, linkType, name) => sink.onInterface?.(id, linkType, name),
-    onStatistics: (stats) => sink.onStatistics?.(stats),
-  };
   // Chunks wait here until a whole block is there: concatenating on every
   // small chunk would be quadratic in the block size.
   let held: Uint8Array[] = [];
@@ -171,7 +162,7 @@ export function createPcapngParser(sink: PcapngSink): PcapngParser {
 
   const parse = (buf: Uint8Array): void => {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
-    const pos = walkPcapngBlocks(section, blocks, buf, dv, 0, buf.length);
+    const pos = walkPcapngBlocks(section, sink, buf, dv, 0, buf.length);
     const rest = buf.length - pos;
     need = rest >= PCAPNG_BLOCK_HEADER_BYTES ? pcapngBlockBytes(section, dv, pos) : PCAPNG_BLOCK_HEADER_BYTES;
     // Keep a copy of the unparsed tail (less than one block), so the chunk can be freed.
@@ -197,7 +188,10 @@ export async function* pcapngPackets(
   chunks: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<CapturedPacket> {
   const ready: CapturedPacket[] = [];
-  const parser = createPcapngParser({ onPacket: (p) => ready.push(p) });
+  const parser = createPcapngParser({
+    pushFrame: (tsMs, linkType, data, start, end, origLen) =>
+      ready.push({ tsMs, linkType, data: new Uint8Array(data.subarray(start, end)), origLen }),
+  });
   for await (const chunk of chunks) {
     parser.write(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
     yield* ready;

@@ -2,7 +2,7 @@ import { createSystemClock, type Clock, type Timer } from '../../common/clock.ts
 import { rateLimited, type Logger } from '../../common/logger.ts';
 import { dumpcapCaptureArgs, parseDumpcapDrops, spawnDumpcap, type DumpcapExit } from './dumpcap.ts';
 import { CaptureError, classifyDumpcapExit, spawnFailure } from './errors.ts';
-import { createPcapngParser, type InterfaceStatistics } from './pcapng-stream.ts';
+import { createPcapngParser, type InterfaceStatistics, type PcapngBlockSink } from './pcapng-stream.ts';
 
 /** One interface to capture on, each with its own filter. */
 export interface CaptureInterface {
@@ -43,15 +43,7 @@ export interface LiveCaptureDeps extends CaptureTiming {
    * the wire, a view of dumpcap's output valid only during the call (no copy
    * or object a frame: a consumer that keeps it copies it).
    */
-  onFrame(
-    ifName: string,
-    tsMs: number,
-    linkType: number,
-    data: Uint8Array,
-    start: number,
-    end: number,
-    origLen: number,
-  ): void;
+  onFrame(ifName: string, ...frame: Parameters<PcapngBlockSink['pushFrame']>): void;
   /** Called for every failed dumpcap run (a restart follows when `error.retryable`). */
   onError(error: CaptureError): void;
 }

@@ -5,10 +5,11 @@
  * walkRecords here, pcapng blocks by ingest/file's block walker. Errors in
  * the file: CaptureFileError (from ingest/file).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import {
   CaptureFileError,
-  detectCaptureFormat,
+  detectCaptureFile,
+  openCaptureBytes,
+  type CaptureBytes,
   newPcapngSection,
   pcapHeader,
   pcapngBlockBytes,
@@ -40,18 +41,25 @@ export interface FrameSink {
   chunkDone?(): Promise<void> | undefined;
 }
 
-/** Pushes every frame of the pcap/pcapng file at `path` into `sink`; resolves with the frame count. */
+/**
+ * Pushes every frame of the pcap/pcapng file at `path` (gzip-compressed or
+ * not) into `sink`; resolves with the frame count.
+ */
 export async function meterCaptureFile(path: string, sink: FrameSink): Promise<number> {
-  const format = await detectCaptureFormat(path);
-  const fd = openSync(path, 'r'); // as the reads: no round trip through the thread pool
+  const kind = detectCaptureFile(path);
+  const bytes = openCaptureBytes(path, kind);
   try {
     const buf = new Uint8Array(CARRY_BYTES + CHUNK_BYTES);
-    const have = readSync(fd, buf, 0, CHUNK_BYTES, null);
-    return await (format === 'pcap'
-      ? feedPcap(path, fd, sink, buf, have)
-      : feedPcapng(path, fd, sink, buf, have));
+    const have = await bytes.read(buf, 0, CHUNK_BYTES);
+    const units = kind.format === 'pcap' ? pcapRecords(path, sink, buf, have) : pcapngBlocks(sink);
+    return units ? await feedChunks(bytes, sink, buf, have, units) : 0;
+  } catch (cause) {
+    // The blocks' errors are the file's.
+    if (cause instanceof PcapngStreamError)
+      throw new CaptureFileError(`${path}: ${cause.message}`, { cause });
+    throw cause;
   } finally {
-    closeSync(fd);
+    bytes.close();
   }
 }
 
@@ -69,8 +77,9 @@ interface ChunkWalk {
   unitBytes(dv: DataView, pos: number): number;
 }
 
-function feedPcap(path: string, fd: number, sink: FrameSink, buf: Uint8Array, have: number): Promise<number> {
-  if (have < PCAP_HEADER_BYTES) return Promise.resolve(0);
+/** The records of a classic pcap whose first chunk is `buf[0..have)`; none when the header is cut. */
+function pcapRecords(path: string, sink: FrameSink, buf: Uint8Array, have: number): ChunkWalk | undefined {
+  if (have < PCAP_HEADER_BYTES) return undefined;
   const { le, nano, linkType } = pcapHeader(new DataView(buf.buffer));
   const file: PcapFile = { path, le, fracMs: nano ? 1e-6 : 1e-3, linkType };
   const records: ChunkWalk = {
@@ -80,19 +89,13 @@ function feedPcap(path: string, fd: number, sink: FrameSink, buf: Uint8Array, ha
     walk: (b, dv, end) => walkRecords(file, records, sink, b, dv, end),
     unitBytes: (dv, pos) => RECORD_HEADER_BYTES + dv.getUint32(pos + 8, le),
   };
-  return feedChunks(fd, sink, buf, have, records);
+  return records;
 }
 
-/** pcapng: a frame is a view of the chunk as a pcap record is; the blocks' errors are the file's. */
-async function feedPcapng(
-  path: string,
-  fd: number,
-  sink: FrameSink,
-  buf: Uint8Array,
-  have: number,
-): Promise<number> {
+/** The blocks of a pcapng: a frame is a view of the chunk as a pcap record is. */
+function pcapngBlocks(sink: FrameSink): ChunkWalk {
   const section = newPcapngSection();
-  const blocks: ChunkWalk = {
+  return {
     pos: 0,
     frames: 0,
     headerBytes: PCAPNG_BLOCK_HEADER_BYTES,
@@ -102,17 +105,11 @@ async function feedPcapng(
     },
     unitBytes: (dv, pos) => pcapngBlockBytes(section, dv, pos),
   };
-  try {
-    return await feedChunks(fd, sink, buf, have, blocks);
-  } catch (cause) {
-    if (cause instanceof PcapngStreamError)
-      throw new CaptureFileError(`${path}: ${cause.message}`, { cause });
-    throw cause;
-  }
 }
 
 /**
- * A chunk of the file is read (synchronously) into the buffer after the
+ * A chunk of the file is read (synchronously, for a file that is not
+ * compressed; from zlib's stream for a gzip one) into the buffer after the
  * partial unit the previous chunk ended with, once that chunk is metered.
  * Read on this thread, a chunk is still in this core's cache when its
  * packets are decoded: measured against reading 4 MB ahead on libuv's thread
@@ -121,7 +118,7 @@ async function feedPcapng(
  * 20 alternating rounds: 0.46-0.48 s against 0.49-0.52 s at best).
  */
 async function feedChunks(
-  fd: number,
+  bytes: CaptureBytes,
   sink: FrameSink,
   buf: Uint8Array,
   have: number,
@@ -144,7 +141,8 @@ async function feedChunks(
       buf = larger;
       dv = new DataView(buf.buffer);
     } else buf.copyWithin(0, pos, have);
-    const bytesRead = readSync(fd, buf, rest, want, null);
+    const read = bytes.read(buf, rest, want);
+    const bytesRead = typeof read === 'number' ? read : await read;
     if (bytesRead === 0) return w.frames; // a cut last unit ends the file quietly, as tshark does
     w.pos = 0;
     have = rest + bytesRead;

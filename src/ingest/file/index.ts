@@ -12,6 +12,12 @@ export {
   type CapturedPacket,
 } from './pcap-reader.ts';
 export {
+  detectCaptureFile,
+  openCaptureBytes,
+  type CaptureBytes,
+  type CaptureFileKind,
+} from './capture-bytes.ts';
+export {
   newPcapngSection,
   pcapngBlockBytes,
   walkPcapngBlocks,

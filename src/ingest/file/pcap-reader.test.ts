@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { readPackets, readUdpDatagrams, CaptureFileError } from './index.ts';
 import { requireTool, sharedCapture } from '../../../test/support/system-tool.ts';
 
@@ -69,26 +70,31 @@ for (const rel of FILES) {
   });
 }
 
-test('frames and timestamps of a pcapng file match tshark', async (t) => {
+test('frames and timestamps of a pcapng file, and of it gzip-compressed, match tshark', async (t) => {
   const tshark = requireTool(t, 'tshark');
   if (!tshark) return;
-  const file = sharedCapture('mixed_voip_retrans/rtp.pcapng');
-  const out = execFileSync(
-    tshark,
-    ['-r', file, '-T', 'fields', '-e', 'frame.cap_len', '-e', 'frame.len', '-e', 'frame.time_epoch'],
-    { encoding: 'utf8' },
-  );
-  const want = out
-    .trim()
-    .split('\n')
-    .map((l) => l.split('\t').map(Number));
-  const got: number[][] = [];
-  for await (const p of readPackets(file)) got.push([p.data.length, p.origLen, p.tsMs]);
-  assert.equal(got.length, want.length);
-  for (let i = 0; i < got.length; i++) {
-    assert.equal(got[i]![0], want[i]![0]);
-    assert.equal(got[i]![1], want[i]![1]);
-    assert.ok(Math.abs(got[i]![2]! - want[i]![2]! * 1000) < 0.01, `frame ${i + 1} time`);
+  const plain = sharedCapture('mixed_voip_retrans/rtp.pcapng');
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-pcap-'));
+  const gz = join(dir, 'rtp.pcapng.gz');
+  writeFileSync(gz, gzipSync(readFileSync(plain)));
+  for (const file of [plain, gz]) {
+    const out: string = execFileSync(
+      tshark,
+      ['-r', file, '-T', 'fields', '-e', 'frame.cap_len', '-e', 'frame.len', '-e', 'frame.time_epoch'],
+      { encoding: 'utf8' },
+    );
+    const want: number[][] = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').map(Number));
+    const got: number[][] = [];
+    for await (const p of readPackets(file)) got.push([p.data.length, p.origLen, p.tsMs]);
+    assert.equal(got.length, want.length, file);
+    for (let i = 0; i < got.length; i++) {
+      assert.equal(got[i]![0], want[i]![0]);
+      assert.equal(got[i]![1], want[i]![1]);
+      assert.ok(Math.abs(got[i]![2]! - want[i]![2]! * 1000) < 0.01, `${file}: frame ${i + 1} time`);
+    }
   }
 });
 
@@ -102,7 +108,6 @@ test('a file that is not a capture is a CaptureFileError; a truncated one ends q
   await assert.rejects(async () => {
     for await (const _ of readPackets(join(dir, 'missing.pcap'))) void _;
   }, /cannot open/);
-  const { readFileSync } = await import('node:fs');
   const whole = readFileSync(sharedCapture('netflow_ipfix/101-NFv9-CISCO-cust_primitives__traffic-00.pcap'));
   const cut = join(dir, 'cut.pcap');
   writeFileSync(cut, whole.subarray(0, whole.length - 100));

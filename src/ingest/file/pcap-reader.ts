@@ -1,5 +1,13 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { MAX_BLOCK_BYTES, PCAPNG_SHB, PcapngStreamError, pcapngPackets } from './pcapng.ts';
+import {
+  captureChunks,
+  CaptureFileError,
+  detectCaptureFile,
+  PCAP_MAGIC_NS,
+  PCAP_MAGIC_US,
+} from './capture-bytes.ts';
+import { MAX_BLOCK_BYTES, PcapngStreamError, pcapngPackets } from './pcapng.ts';
+
+export { CaptureFileError };
 
 /** One captured frame as stored in the file. */
 export interface CapturedPacket {
@@ -12,14 +20,6 @@ export interface CapturedPacket {
   origLen: number;
 }
 
-/** Errors a capture file can have; stable codes for the CLI. */
-export class CaptureFileError extends Error {
-  readonly code = 'FLOWLENS_ERR_CAPTURE_FILE';
-}
-
-/** pcap-savefile(5) magic numbers: microsecond and nanosecond timestamps. */
-const PCAP_MAGIC_US = 0xa1b2c3d4;
-const PCAP_MAGIC_NS = 0xa1b23c4d;
 /** A classic pcap file's header, and each record's (time, captured and original length). */
 export const PCAP_HEADER_BYTES = 24;
 export const PCAP_RECORD_HEADER_BYTES = 16;
@@ -42,42 +42,20 @@ export function pcapHeader(v: DataView): PcapHeader {
   return { le, nano, linkType: v.getUint32(20, le) & 0xffff };
 }
 
-/**
- * Checks the magic number; throws CaptureFileError for anything but
- * pcap/pcapng. Its four bytes are read synchronously: three round trips
- * through libuv's thread pool (open, read, close), and starting the pool,
- * cost more than the reads (about 2 ms of `flowlens meter`'s start-up).
- */
+/** pcap or pcapng, compressed or not (detectCaptureFile); throws CaptureFileError for anything else. */
 export async function detectCaptureFormat(path: string): Promise<'pcap' | 'pcapng'> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (cause) {
-    throw new CaptureFileError(`cannot open ${path}: ${(cause as Error).message}`, { cause });
-  }
-  try {
-    const b = Buffer.alloc(4);
-    const bytesRead = readSync(fd, b, 0, 4, 0);
-    if (bytesRead < 4) throw new CaptureFileError(`${path}: too short to be a capture file`);
-    const le = b.readUInt32LE(0);
-    const be = b.readUInt32BE(0);
-    if (le === PCAPNG_SHB) return 'pcapng';
-    if ([PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(le) || [PCAP_MAGIC_US, PCAP_MAGIC_NS].includes(be))
-      return 'pcap';
-    throw new CaptureFileError(`${path}: not a pcap or pcapng file`);
-  } finally {
-    closeSync(fd);
-  }
+  return detectCaptureFile(path).format;
 }
 
 /**
- * Streams the frames of a pcap or pcapng file without holding the file in
- * memory. A truncated last record ends the stream quietly (as tshark does).
+ * Streams the frames of a pcap or pcapng file, gzip-compressed or not,
+ * without holding the file in memory. A truncated last record ends the
+ * stream quietly (as tshark does).
  */
 export async function* readPackets(path: string): AsyncGenerator<CapturedPacket> {
-  const format = await detectCaptureFormat(path);
-  const chunks = byteChunks(path);
-  if (format === 'pcap') {
+  const kind = detectCaptureFile(path);
+  const chunks = captureChunks(path, kind);
+  if (kind.format === 'pcap') {
     yield* parsePcap(chunks);
     return;
   }
@@ -108,10 +86,6 @@ class ByteWindow {
   view(): DataView {
     return new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, this.available);
   }
-}
-
-async function* byteChunks(path: string): AsyncGenerator<Uint8Array> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
 }
 
 /** Pulls chunks into `w` until `n` bytes are available; false at end of stream. */

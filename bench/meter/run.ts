@@ -4,7 +4,8 @@
  * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
  * 1,000; BENCH_METER_TUNNEL=vxlan, gre or gtp puts every flow in that
  * tunnel, as mirrored overlay or mobile traffic is, where nfpcapd and
- * softflowd see only the tunnel's own flows; BENCH_METER_FORMAT=pcapng gives
+ * softflowd see only the tunnel's own flows, and mpls under two MPLS
+ * labels; BENCH_METER_FORMAT=pcapng gives
  * every tool the file as pcapng, Wireshark's own format, converted by
  * editcap), in turn for BENCH_METER_ROUNDS rounds (3) on this machine.
  * Prints each tool's best time, packets per second and ratio to nfpcapd
@@ -19,16 +20,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childrenUsage, runCommand } from '../common/child-process.ts';
-import { writeSyntheticPcap } from './synthetic-pcap.ts';
+import { writeSyntheticPcap, type SyntheticTunnel } from './synthetic-pcap.ts';
 
 const PACKETS = Number(process.env['BENCH_METER_PACKETS'] ?? 1_000_000);
 const FLOWS = Number(process.env['BENCH_METER_FLOWS'] ?? 200_000);
 const WAVE = Number(process.env['BENCH_METER_WAVE'] ?? 1000);
 const TIMEOUT_MS = 600_000;
 const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
-const TUNNEL = process.env['BENCH_METER_TUNNEL'];
-if (TUNNEL !== undefined && TUNNEL !== 'vxlan' && TUNNEL !== 'gre' && TUNNEL !== 'gtp') {
-  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan, gre or gtp, not "${TUNNEL}"\n`);
+const TUNNEL = process.env['BENCH_METER_TUNNEL'] as SyntheticTunnel | undefined;
+if (TUNNEL !== undefined && !['vxlan', 'gre', 'gtp', 'mpls'].includes(TUNNEL)) {
+  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan, gre, gtp or mpls, not "${TUNNEL}"\n`);
   process.exit(2);
 }
 const FORMAT = process.env['BENCH_METER_FORMAT'] ?? 'pcap';

@@ -2,8 +2,9 @@
  * A deterministic synthetic capture for the meter benchmark: `flows` flows
  * over `packets` packets, interleaved as real traffic is. Mix: 60 % TCP with
  * a handshake, 30 % UDP, 10 % IPv6 TCP; every 8th flow VLAN-tagged, every
- * 50th in VXLAN and every 50th in GRE (or every flow in one of them:
- * `tunnel`, a capture of mirrored overlay traffic).
+ * 50th in VXLAN and every 50th in GRE (or every flow in one of them, in
+ * GTP-U or under MPLS labels: `tunnel`, a capture of mirrored overlay,
+ * mobile or provider traffic).
  */
 import { open } from 'node:fs/promises';
 
@@ -19,7 +20,7 @@ function ipv4(b: Uint8Array, o: number, len: number, proto: number, src: number,
 }
 
 /** Every flow in this tunnel, rather than one in 50 in each of VXLAN and GRE. */
-export type SyntheticTunnel = 'vxlan' | 'gre' | 'gtp';
+export type SyntheticTunnel = 'vxlan' | 'gre' | 'gtp' | 'mpls';
 
 /** One frame of flow `f`, packet number `k` within it (direction alternates). */
 function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): number {
@@ -73,9 +74,14 @@ function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): 
     ];
     out.set([...header, teid & 255, 0, 0, 0, 0x85, 1, 0x10, 0x09, 0], o + 8);
     o += 8 + gtp;
+  } else if (tunnel === 'mpls') {
+    // Two labels, as on a provider's core links (a transport label, then a VPN label, bottom of stack).
+    const vpn = 16 + (f % 1000);
+    out.set([0x88, 0x47, 0x00, 0x3e, 0x80, 64, vpn >> 12, (vpn >> 4) & 255, ((vpn & 15) << 4) | 1, 64], o);
+    o += 10;
   }
   if (tunnel === 'gre') o += 2;
-  else if (tunnel !== 'gtp') {
+  else if (tunnel !== 'gtp' && tunnel !== 'mpls') {
     out.set(kind === 'tcp6' ? [0x86, 0xdd] : [0x08, 0x00], o);
     o += 2;
   }

@@ -22,7 +22,13 @@ import {
 } from '../../src/decode/packet/index.ts';
 import { TUNNEL_GTP_U } from '../../src/decode/packet/packet-view.ts';
 import { dataViewOf } from '../../src/decode/packet/bytes.ts';
-import { decodeCommonFrame, FAST_NONE, FAST_PLAIN, FAST_TUNNEL } from '../../src/decode/packet/fast-path.ts';
+import {
+  decodeCommonFrame,
+  FAST_MPLS,
+  FAST_NONE,
+  FAST_PLAIN,
+  FAST_TUNNEL,
+} from '../../src/decode/packet/fast-path.ts';
 import { createPacketView, resetPacketView } from '../../src/decode/packet/packet-view.ts';
 import { sharedCaptureFrames } from '../support/shared-frames.ts';
 
@@ -277,7 +283,59 @@ TAKEN.push(
   ],
 );
 
+/** An MPLS label stack of `labels` (the last one bottom of stack), then `inner`. */
+function mpls(labels: number[], inner: number[], bottom = true): number[] {
+  return [
+    ...labels.flatMap((l, i) => [
+      l >>> 12,
+      (l >>> 4) & 0xff,
+      ((l & 0xf) << 4) | (bottom && i === labels.length - 1 ? 1 : 0),
+      64,
+    ]),
+    ...inner,
+  ];
+}
+const overMpls = (labels: number[], inner: number[], vlan?: number, bottom = true): number[] => [
+  ...ethernet(0x8847, vlan),
+  ...mpls(labels, inner, bottom),
+];
+
+/** Taken under an MPLS label stack (FAST_MPLS). */
+const LABELLED: [string, number[]][] = [
+  ['MPLS, one label, IPv4 TCP', overMpls([16], ipv4(6, 0x0a000001, 0x0a000002, tcp(40000, 443, [1])))],
+  [
+    'MPLS, three labels behind a VLAN tag, IPv6 UDP',
+    overMpls([1000, 0xfffff, 3], ipv6(17, udp(1, 2, [3])), 7),
+  ],
+  [
+    'MPLS, six labels (four kept), IPv4 UDP',
+    overMpls([1, 2, 3, 4, 5, 6], ipv4(17, 0x0a000001, 0x0a000002, udp(9, 10, []))),
+  ],
+  [
+    'MPLS, VXLAN under the labels',
+    overMpls([24], ipv4(17, OUTER_A, OUTER_B, udp(51000, 4789, vxlan(5, innerTcp())))),
+  ],
+];
+
 const DECLINED: [string, number[]][] = [
+  [
+    'MPLS, 17 labels and no bottom of stack',
+    overMpls(
+      Array.from({ length: 17 }, (_, i) => i + 16),
+      innerTcp().slice(14),
+      undefined,
+      false,
+    ),
+  ],
+  ['MPLS, an Ethernet pseudowire with a control word', overMpls([100], [0, 0, 0, 0, ...innerTcp()])],
+  [
+    'MPLS, the stack cut short',
+    [...ethernet(0x8847), ...mpls([5, 6], [], false), ...Array<number>(20).fill(0)].slice(0, 20),
+  ],
+  [
+    'MPLS inside VXLAN',
+    overVxlan([...ethernet(0x8847), ...mpls([7], ipv4(6, 0x0a000001, 0x0a000002, tcp(1, 2)))]),
+  ],
   ['GTP-U echo request', overUdp(2152, 2152, gtpU(0, [0, 0, 0, 0], { type: 1, sequence: true }))],
   ['GTPv2 on the GTP-U port', overUdp(2152, 2152, gtpU(1, innerTcp().slice(14), { version: 2 }))],
   [
@@ -325,7 +383,7 @@ const DECLINED: [string, number[]][] = [
   ],
 ];
 
-test('packets in VXLAN, Geneve, GTP-U and GRE are the fast path’s, decoded as the general decoder does', () => {
+test('packets in VXLAN, Geneve, GTP-U and GRE, and under MPLS labels, are the fast path’s, decoded as the general decoder does', () => {
   const general = createPacketDecoder({ fastPath: false });
   const v = createPacketView();
   for (const [name, bytes] of TAKEN) {
@@ -336,6 +394,14 @@ test('packets in VXLAN, Geneve, GTP-U and GRE are the fast path’s, decoded as 
     assert.ok(general.view.tunnelType !== 0, name);
     assert.deepEqual(snapshot(v), snapshot(general.view), name);
   }
+  for (const [name, bytes] of LABELLED) {
+    const frame = Uint8Array.from(bytes);
+    resetPacketView(v);
+    assert.equal(decodeCommonFrame(v, frame, dataViewOf(frame), 0, frame.length), FAST_MPLS, name);
+    assert.equal(general.decode(LINKTYPE_ETHERNET, frame), 'ok', name);
+    assert.ok(general.view.mplsCount > 0, name);
+    assert.deepEqual(snapshot(v), snapshot(general.view), name);
+  }
   for (const [name, bytes] of DECLINED) {
     const frame = Uint8Array.from(bytes);
     resetPacketView(v);
@@ -343,12 +409,14 @@ test('packets in VXLAN, Geneve, GTP-U and GRE are the fast path’s, decoded as 
   }
 });
 
-test('a frame after a tunnelled one carries none of its tunnel fields', () => {
+test('a frame after a tunnelled or labelled one carries none of its tunnel or MPLS fields', () => {
   const fast = createPacketDecoder();
   const general = createPacketDecoder({ fastPath: false });
   const plain = Uint8Array.from(innerTcp(8));
   const frames = [
     ...TAKEN.map(([, b]) => Uint8Array.from(b)),
+    plain,
+    ...LABELLED.map(([, b]) => Uint8Array.from(b)),
     plain,
     ...DECLINED.map(([, b]) => Uint8Array.from(b)),
     plain,

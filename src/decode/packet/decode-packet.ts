@@ -9,7 +9,7 @@ import {
   type Cursor,
 } from './cursor.ts';
 import { dataViewOf } from './bytes.ts';
-import { decodeCommonFrame, FAST_NONE, FAST_TUNNEL, MIN_COMMON_FRAME_BYTES } from './fast-path.ts';
+import { decodeCommonFrame, FAST_NONE, FAST_PLAIN, MIN_COMMON_FRAME_BYTES } from './fast-path.ts';
 import { decodeEthernet, decodeEtherType, decodeMpls, decodePpp, startLinkLayer } from './layer2.ts';
 import { decodeIp } from './network.ts';
 import {
@@ -115,8 +115,8 @@ export function createPacketDecoder(options: PacketDecoderOptions = {}): PacketD
         const r = decodeCommonFrame(view, data, dataViewOf(data), start, end);
         if (r !== FAST_NONE) {
           c.b = data;
-          // A tunnel's fields are set now: the next frame of the fast path clears them first.
-          if (r === FAST_TUNNEL) uncommonClear = false;
+          // A tunnel's or MPLS fields are set now: the next frame of the fast path clears them first.
+          if (r !== FAST_PLAIN) uncommonClear = false;
           return 'ok';
         }
       }

@@ -1,6 +1,6 @@
 /**
  * The straight-line path for the commonest frames: Ethernet II with at most
- * one 802.1Q tag, carrying IPv4 without options or fragmentation, or IPv6
+ * one 802.1Q tag (and maybe an MPLS label stack), carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
  * frames `quickShardHash` reads too); and such a packet inside VXLAN,
  * Geneve, GTP-U or GRE, ERSPAN included (mirrored cloud traffic, overlays,
@@ -18,9 +18,11 @@ import {
   TUNNEL_GRE,
   TUNNEL_GTP_U,
   TUNNEL_VXLAN,
+  MAX_KEPT_MPLS_LABELS,
   type PacketView,
 } from './packet-view.ts';
 import { copyWords } from './cursor.ts';
+import { ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST, MAX_MPLS_LABELS } from './layer2.ts';
 import {
   ERSPAN_2_HEADER_BYTES,
   ERSPAN_3_HEADER_BYTES,
@@ -69,6 +71,10 @@ const PROTO_GRE = 47;
 const TCP_MIN_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
 const TWO_POW_32 = 0x100000000;
+/** An MPLS label stack entry (RFC 3032 §2.1): the label in its top 20 bits, then the bottom-of-stack bit. */
+const MPLS_ENTRY_BYTES = 4;
+const MPLS_LABEL_SHIFT = 12;
+const MPLS_BOTTOM_OF_STACK = 0x100;
 
 /** The shortest frame taken here: Ethernet, IPv4 and UDP headers. */
 export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
@@ -81,6 +87,11 @@ export const FAST_PLAIN = 1;
  * tunnel fields and outer addresses are written too.
  */
 export const FAST_TUNNEL = 2;
+/**
+ * A common packet under an MPLS label stack (and maybe in a tunnel too): the
+ * view's MPLS fields are written too.
+ */
+export const FAST_MPLS = 3;
 
 /**
  * Decodes frame `b[start..end)` into `v` when it is one of the common frames,
@@ -120,7 +131,35 @@ export function decodeCommonFrame(
   v.hasMac = true;
   v.dstMac = d.getUint16(start) * TWO_POW_32 + d.getUint32(start + 2);
   v.srcMac = d.getUint16(start + 6) * TWO_POW_32 + d.getUint32(start + 8);
+  if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST)
+    return tunnels ? decodeMplsStack(v, b, d, o, end) : FAST_NONE;
   return decodeCommonPacket(v, b, d, o, type, end, tunnels);
+}
+
+/**
+ * An MPLS label stack at `o` (RFC 3032: entries up to the bottom-of-stack
+ * bit, the first MAX_KEPT_MPLS_LABELS labels kept) and the IP packet under
+ * it, up to `end`, as the general decoder reads them (layer2.ts,
+ * decodeMpls): the EtherType becomes the packet's. A stack too deep or cut
+ * short, and an Ethernet pseudowire under it, are the general decoder's.
+ */
+function decodeMplsStack(v: PacketView, b: Uint8Array, d: DataView, o: number, end: number): number {
+  let n = 0;
+  for (;;) {
+    if (n >= MAX_MPLS_LABELS || o + MPLS_ENTRY_BYTES > end) return FAST_NONE;
+    const entry = d.getUint32(o);
+    if (n < MAX_KEPT_MPLS_LABELS) v.mplsLabels[n] = entry >>> MPLS_LABEL_SHIFT;
+    n++;
+    o += MPLS_ENTRY_BYTES;
+    if ((entry & MPLS_BOTTOM_OF_STACK) !== 0) break;
+  }
+  v.mplsCount = n < MAX_KEPT_MPLS_LABELS ? n : MAX_KEPT_MPLS_LABELS;
+  if (o >= end) return FAST_NONE;
+  const version = b[o]! >> 4;
+  if (version !== 4 && version !== 6) return FAST_NONE;
+  const type = version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+  v.etherType = type;
+  return decodeCommonPacket(v, b, d, o, type, end, true) === FAST_NONE ? FAST_NONE : FAST_MPLS;
 }
 
 /** The IP packet of EtherType `type` at `o` (captured up to `end`) and its transport header. */

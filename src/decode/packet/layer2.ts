@@ -24,15 +24,16 @@ const ETHERTYPE_VLAN = 0x8100; // IEEE 802.1Q C-tag
 const ETHERTYPE_QINQ = 0x88a8; // IEEE 802.1ad S-tag
 const ETHERTYPE_QINQ_LEGACY = 0x9100; // pre-standard S-tag
 const ETHERTYPE_VNTAG = 0x8926; // Cisco VN-Tag: 4 bytes of tag, then the EtherType
-const ETHERTYPE_MPLS = 0x8847; // RFC 3032
-const ETHERTYPE_MPLS_MULTICAST = 0x8848;
+export const ETHERTYPE_MPLS = 0x8847; // RFC 3032
+export const ETHERTYPE_MPLS_MULTICAST = 0x8848;
 const ETHERTYPE_PPPOE_SESSION = 0x8864; // RFC 2516
 const ETHERNET_HEADER_BYTES = 14;
 const VLAN_TAG_BYTES = 4;
 const VNTAG_BYTES = 6;
 const PPPOE_HEADER_BYTES = 6;
 const MAX_VLAN_TAGS = 8;
-const MAX_MPLS_LABELS = 16;
+/** Label stack entries walked before a stack is called malformed. */
+export const MAX_MPLS_LABELS = 16;
 const VLAN_ID_MASK = 0xfff;
 
 /** PPP protocol numbers (IANA "PPP DLL Protocol Numbers"). */

@@ -2,7 +2,7 @@
  * `npm run bench:meter`: `flowlens meter`, nfpcapd and softflowd on the same
  * synthetic pcap (1M packets, 200k flows by default; BENCH_METER_PACKETS and
  * BENCH_METER_FLOWS override, BENCH_METER_WAVE the flows active at a time,
- * 1,000; BENCH_METER_TUNNEL=vxlan, gre or gtp puts every flow in that
+ * 1,000; BENCH_METER_TUNNEL=vxlan, gre, gtp or ipip puts every flow in that
  * tunnel, as mirrored overlay or mobile traffic is, where nfpcapd and
  * softflowd see only the tunnel's own flows, and mpls under two MPLS
  * labels; BENCH_METER_FORMAT=pcapng gives
@@ -28,8 +28,8 @@ const WAVE = Number(process.env['BENCH_METER_WAVE'] ?? 1000);
 const TIMEOUT_MS = 600_000;
 const ROUNDS = Number(process.env['BENCH_METER_ROUNDS'] ?? 3);
 const TUNNEL = process.env['BENCH_METER_TUNNEL'] as SyntheticTunnel | undefined;
-if (TUNNEL !== undefined && !['vxlan', 'gre', 'gtp', 'mpls'].includes(TUNNEL)) {
-  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan, gre, gtp or mpls, not "${TUNNEL}"\n`);
+if (TUNNEL !== undefined && !['vxlan', 'gre', 'gtp', 'ipip', 'mpls'].includes(TUNNEL)) {
+  process.stderr.write(`BENCH_METER_TUNNEL must be vxlan, gre, gtp, ipip or mpls, not "${TUNNEL}"\n`);
   process.exit(2);
 }
 const FORMAT = process.env['BENCH_METER_FORMAT'] ?? 'pcap';

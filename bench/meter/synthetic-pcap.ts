@@ -3,8 +3,8 @@
  * over `packets` packets, interleaved as real traffic is. Mix: 60 % TCP with
  * a handshake, 30 % UDP, 10 % IPv6 TCP; every 8th flow VLAN-tagged, every
  * 50th in VXLAN and every 50th in GRE (or every flow in one of them, in
- * GTP-U or under MPLS labels: `tunnel`, a capture of mirrored overlay,
- * mobile or provider traffic).
+ * GTP-U, in IP or under MPLS labels: `tunnel`, a capture of mirrored
+ * overlay, mobile or provider traffic).
  */
 import { open } from 'node:fs/promises';
 
@@ -20,7 +20,7 @@ function ipv4(b: Uint8Array, o: number, len: number, proto: number, src: number,
 }
 
 /** Every flow in this tunnel, rather than one in 50 in each of VXLAN and GRE. */
-export type SyntheticTunnel = 'vxlan' | 'gre' | 'gtp' | 'mpls';
+export type SyntheticTunnel = 'vxlan' | 'gre' | 'gtp' | 'mpls' | 'ipip';
 
 /** One frame of flow `f`, packet number `k` within it (direction alternates). */
 function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): number {
@@ -79,9 +79,13 @@ function frame(f: number, k: number, out: Uint8Array, allIn?: SyntheticTunnel): 
     const vpn = 16 + (f % 1000);
     out.set([0x88, 0x47, 0x00, 0x3e, 0x80, 64, vpn >> 12, (vpn >> 4) & 255, ((vpn & 15) << 4) | 1, 64], o);
     o += 10;
+  } else if (tunnel === 'ipip') {
+    // IP in IPv4 between two sites: protocol 4, or 41 (6in4) for the IPv6 flows.
+    out.set([0x08, 0x00], o);
+    o = ipv4(out, o + 2, 20 + innerLen, kind === 'tcp6' ? 41 : 4, 0xac100007, 0xac100008);
   }
   if (tunnel === 'gre') o += 2;
-  else if (tunnel !== 'gtp' && tunnel !== 'mpls') {
+  else if (tunnel !== 'gtp' && tunnel !== 'mpls' && tunnel !== 'ipip') {
     out.set(kind === 'tcp6' ? [0x86, 0xdd] : [0x08, 0x00], o);
     o += 2;
   }

@@ -3,7 +3,7 @@
  * general decoder, which is the definition: every frame of the shared
  * captures decodes to the same status and the same view through both, frame
  * after frame (a tunnelled frame's fields must not outlive it). Packets in
- * VXLAN, Geneve, GTP-U and GRE (ERSPAN included) are taken by the fast path
+ * VXLAN, Geneve, GTP-U, GRE (ERSPAN included), IP, and under MPLS labels are taken by the fast path
  * (FAST_TUNNEL) and still agree, whatever the GRE options, GTP-U's optional
  * fields and extension headers, and the inner packet; the tunnels it leaves
  * to the general decoder (no VXLAN I flag, Geneve or GRE versions other than
@@ -227,6 +227,10 @@ const overUdp = (sport: number, dport: number, payload: number[]): number[] => [
   ...ethernet(0x0800),
   ...ipv4(17, OUTER_A, OUTER_B, udp(sport, dport, payload)),
 ];
+const overIp = (proto: number, inner: number[]): number[] => [
+  ...ethernet(0x0800),
+  ...ipv4(proto, OUTER_A, OUTER_B, inner),
+];
 const overGre = (type: number, inner: number[], opts?: Parameters<typeof gre>[2]): number[] => [
   ...ethernet(0x0800),
   ...ipv4(47, OUTER_A, OUTER_B, gre(type, inner, opts)),
@@ -283,6 +287,17 @@ TAKEN.push(
   ],
 );
 
+TAKEN.push(
+  ['IP in IP (4in4)', overIp(4, ipv4(6, 0x0a000001, 0x0a000002, tcp(40000, 22, [1])))],
+  ['IPv6 in IPv4 (6in4)', overIp(41, ipv6(17, udp(1234, 53, [1, 2])))],
+  ['IPv6 in IPv6 (6in6)', [...ethernet(0x86dd), ...ipv6(41, ipv6(6, tcp(1, 2)))]],
+  ['IPv4 in IPv6 (4in6)', [...ethernet(0x86dd), ...ipv6(4, ipv4(17, 0x0a000001, 0x0a000002, udp(1, 2, [])))]],
+  [
+    'IP in IP, the version and not the protocol deciding (IPv6 under protocol 4)',
+    overIp(4, ipv6(6, tcp(1, 2))),
+  ],
+);
+
 /** An MPLS label stack of `labels` (the last one bottom of stack), then `inner`. */
 function mpls(labels: number[], inner: number[], bottom = true): number[] {
   return [
@@ -318,6 +333,9 @@ const LABELLED: [string, number[]][] = [
 ];
 
 const DECLINED: [string, number[]][] = [
+  ['IP in IP, GRE inside', overIp(4, ipv4(47, 0x0a000001, 0x0a000002, gre(0x0800, innerTcp().slice(14))))],
+  ['IP in IP, nothing inside', overIp(4, [])],
+  ['IP in IP, not IP inside', overIp(4, Array<number>(40).fill(0x11))],
   [
     'MPLS, 17 labels and no bottom of stack',
     overMpls(
@@ -383,7 +401,7 @@ const DECLINED: [string, number[]][] = [
   ],
 ];
 
-test('packets in VXLAN, Geneve, GTP-U and GRE, and under MPLS labels, are the fast path’s, decoded as the general decoder does', () => {
+test('packets in VXLAN, Geneve, GTP-U, GRE and IP, and under MPLS labels, are the fast path’s, decoded as the general decoder does', () => {
   const general = createPacketDecoder({ fastPath: false });
   const v = createPacketView();
   for (const [name, bytes] of TAKEN) {

@@ -3,9 +3,9 @@
  * one 802.1Q tag (and maybe an MPLS label stack), carrying IPv4 without options or fragmentation, or IPv6
  * without extension headers, with TCP, or UDP on ports no tunnel uses (the
  * frames `quickShardHash` reads too); and such a packet inside VXLAN,
- * Geneve, GTP-U or GRE, ERSPAN included (mirrored cloud traffic, overlays,
- * mobile networks' user plane, the mirror sessions of switches, GRE between
- * sites). Most traffic is these,
+ * Geneve, GTP-U, GRE or IP itself, ERSPAN included (mirrored cloud
+ * traffic, overlays, mobile networks' user plane, the mirror sessions of
+ * switches, GRE and IP tunnels between sites). Most traffic is these,
  * and decoding them without the step machine's dispatch, cursor writes and
  * view reset saves most of the decoder's time. Any other frame, or one of
  * these cut short or with an odd field, is left to the general decoder,
@@ -13,10 +13,12 @@
  * and this path only has to agree with it (test/meter/fast-path.test.ts).
  */
 import {
+  TUNNEL_6IN4,
   TUNNEL_ERSPAN,
   TUNNEL_GENEVE,
   TUNNEL_GRE,
   TUNNEL_GTP_U,
+  TUNNEL_IPIP,
   TUNNEL_VXLAN,
   MAX_KEPT_MPLS_LABELS,
   type PacketView,
@@ -65,8 +67,11 @@ const IPV4_HEADER_BYTES = 20;
 /** IPv4 MF flag and fragment offset (RFC 791 §3.1): any bit set is a fragment. */
 const IPV4_FRAGMENT_MASK = 0x3fff;
 const IPV6_HEADER_BYTES = 40;
+/** IP in IP (RFC 2003, RFC 2473) and IPv6 in IP (RFC 4213). */
+const PROTO_IPV4_IN_IP = 4;
 const PROTO_TCP = 6;
 const PROTO_UDP = 17;
+const PROTO_IPV6_IN_IP = 41;
 const PROTO_GRE = 47;
 const TCP_MIN_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
@@ -83,8 +88,8 @@ export const MIN_COMMON_FRAME_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES 
 export const FAST_NONE = 0; // not one of its frames: the general decoder's
 export const FAST_PLAIN = 1;
 /**
- * A common packet in VXLAN, Geneve, GTP-U or GRE (ERSPAN too): the view's
- * tunnel fields and outer addresses are written too.
+ * A common packet in VXLAN, Geneve, GTP-U, GRE (ERSPAN too) or IP: the
+ * view's tunnel fields and outer addresses are written too.
  */
 export const FAST_TUNNEL = 2;
 /**
@@ -100,7 +105,7 @@ export const FAST_MPLS = 3;
  * writing every field the general decoder would write for it (and zeroing
  * the TCP fields for UDP); returns FAST_NONE, having maybe written some
  * fields, for any other frame. With `tunnels`, a common packet inside
- * VXLAN, Geneve, GTP-U or GRE (carrying IP, Ethernet or ERSPAN) is one too
+ * VXLAN, Geneve, GTP-U, GRE (carrying IP, Ethernet or ERSPAN) or IP is one too
  * (FAST_TUNNEL), decoded as the general decoder does: its layer 2 is the
  * inner Ethernet frame's when there is one, the outer frame's otherwise.
  * The fields these frames never set (fragment, ICMP and MPLS fields; tunnel
@@ -131,8 +136,6 @@ export function decodeCommonFrame(
   v.hasMac = true;
   v.dstMac = d.getUint16(start) * TWO_POW_32 + d.getUint32(start + 2);
   v.srcMac = d.getUint16(start + 6) * TWO_POW_32 + d.getUint32(start + 8);
-  if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST)
-    return tunnels ? decodeMplsStack(v, b, d, o, end) : FAST_NONE;
   return decodeCommonPacket(v, b, d, o, type, end, tunnels);
 }
 
@@ -208,7 +211,10 @@ function decodeCommonPacket(
     v.tos = (d.getUint16(o) >> 4) & 0xff;
     ipEnd = o + plen + IPV6_HEADER_BYTES;
     t = o + IPV6_HEADER_BYTES;
-  } else return FAST_NONE;
+  } else if ((type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST) && tunnels)
+    // Here rather than in decodeCommonFrame: IP's types are tested first, so unlabelled packets pay nothing.
+    return decodeMplsStack(v, b, d, o, end);
+  else return FAST_NONE;
   // Bytes past the IP length (Ethernet padding, trailers) are not the packet's.
   const captured = ipEnd < end ? ipEnd : end;
   let payload: number;
@@ -234,6 +240,8 @@ function decodeCommonPacket(
     v.seq = v.ack = v.tcpFlags = v.window = 0;
     payload = t + UDP_HEADER_BYTES;
   } else if (proto === PROTO_GRE && tunnels) return decodeGre(v, b, d, t, captured);
+  else if ((proto === PROTO_IPV4_IN_IP || proto === PROTO_IPV6_IN_IP) && tunnels)
+    return decodeIpInIp(v, b, d, proto, t, captured);
   else return FAST_NONE;
   v.proto = proto;
   v.payloadOffset = payload;
@@ -335,14 +343,30 @@ function decodeGtpU(v: PacketView, b: Uint8Array, d: DataView, o: number, end: n
       p += len;
     }
   }
-  if (p >= end) return FAST_NONE;
-  const version = b[p]! >> 4;
-  if (version !== 4 && version !== 6) return FAST_NONE;
-  enterOuter(v);
-  const inner = decodeCommonPacket(v, b, d, p, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false);
-  if (inner !== FAST_PLAIN) return FAST_NONE;
+  if (decodeInner(v, b, d, ETHERTYPE_IPV4, p, end) !== FAST_PLAIN) return FAST_NONE;
   v.tunnelType = TUNNEL_GTP_U;
   v.tunnelId = d.getUint32(o + 4);
+  return FAST_TUNNEL;
+}
+
+/**
+ * The IP packet of an outer one of protocol `proto`, 4 or 41, at `o`, up to
+ * `end`: IP in IP (RFC 2003, 2473) or IPv6 in IPv4 (6in4, RFC 4213), as the
+ * general decoder names them (transport.ts); the inner header's version,
+ * not the protocol, says which IP it is. No tunnel id.
+ */
+function decodeIpInIp(
+  v: PacketView,
+  b: Uint8Array,
+  d: DataView,
+  proto: number,
+  o: number,
+  end: number,
+): number {
+  const sixInFour = proto === PROTO_IPV6_IN_IP && v.family === 4;
+  if (decodeInner(v, b, d, ETHERTYPE_IPV4, o, end) !== FAST_PLAIN) return FAST_NONE;
+  v.tunnelType = sixInFour ? TUNNEL_6IN4 : TUNNEL_IPIP;
+  v.tunnelId = 0;
   return FAST_TUNNEL;
 }
 
@@ -411,7 +435,8 @@ function decodeErspan(
 /**
  * What a GRE or Geneve header of protocol `type` carries at `o`: an Ethernet
  * frame (transparent Ethernet bridging) or an IP packet, as a common one,
- * after the outer packet is made the tunnel's (enterOuter).
+ * after the outer packet is made the tunnel's (enterOuter). GTP-U and IP in
+ * IP carry IP only: they pass ETHERTYPE_IPV4 and the header says which.
  */
 function decodeInner(
   v: PacketView,

@@ -6,6 +6,7 @@
  * the file: CaptureFileError (from ingest/file).
  */
 import {
+  asCaptureFileError,
   CaptureFileError,
   detectCaptureFile,
   openCaptureBytes,
@@ -13,7 +14,6 @@ import {
   newPcapngSection,
   pcapHeader,
   pcapngBlockBytes,
-  PcapngStreamError,
   PCAP_HEADER_BYTES,
   PCAPNG_BLOCK_HEADER_BYTES,
   walkPcapngBlocks,
@@ -54,10 +54,7 @@ export async function meterCaptureFile(path: string, sink: FrameSink): Promise<n
     const units = kind.format === 'pcap' ? pcapRecords(path, sink, buf, have) : pcapngBlocks(sink);
     return units ? await feedChunks(bytes, sink, buf, have, units) : 0;
   } catch (cause) {
-    // The blocks' errors are the file's.
-    if (cause instanceof PcapngStreamError)
-      throw new CaptureFileError(`${path}: ${cause.message}`, { cause });
-    throw cause;
+    throw asCaptureFileError(path, cause);
   } finally {
     bytes.close();
   }

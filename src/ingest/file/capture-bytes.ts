@@ -5,9 +5,8 @@
  * loaded only for a compressed file.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { Gunzip } from 'node:zlib';
-import { PCAPNG_SHB } from './pcapng.ts';
+import { PCAPNG_SHB, PcapngStreamError } from './pcapng.ts';
 
 /** Errors a capture file can have; stable codes for the CLI. */
 export class CaptureFileError extends Error {
@@ -113,6 +112,13 @@ export async function* captureChunks(path: string, kind: CaptureFileKind): Async
   }
 }
 
+/** An error met reading `path`'s blocks, as the file's: a pcapng block that cannot be is a CaptureFileError naming it. */
+export function asCaptureFileError(path: string, cause: unknown): unknown {
+  return cause instanceof PcapngStreamError
+    ? new CaptureFileError(`${path}: ${cause.message}`, { cause })
+    : cause;
+}
+
 function openCapture(path: string): number {
   try {
     return openSync(path, 'r');
@@ -127,10 +133,12 @@ function openCapture(path: string): number {
  */
 function gunzipStream(path: string): Gunzip {
   const { createGunzip, constants } = process.getBuiltinModule('node:zlib');
+  const { pipeline } = process.getBuiltinModule('node:stream');
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: GUNZIP_CHUNK_BYTES });
-  const file: Readable = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
-  file.on('error', (e) => gunzip.destroy(e));
-  return file.pipe(gunzip);
+  // pipeline, not pipe: destroying gunzip (close, an error) closes the file too; errors reach the reader
+  // through gunzip, destroyed with them.
+  pipeline(createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES }), gunzip, () => undefined);
+  return gunzip;
 }
 
 /** The first bytes of a gzip file's data, from its first compressed bytes. */

@@ -12,6 +12,7 @@ export {
   type CapturedPacket,
 } from './pcap-reader.ts';
 export {
+  asCaptureFileError,
   detectCaptureFile,
   openCaptureBytes,
   type CaptureBytes,

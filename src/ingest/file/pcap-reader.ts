@@ -1,11 +1,12 @@
 import {
+  asCaptureFileError,
   captureChunks,
   CaptureFileError,
   detectCaptureFile,
   PCAP_MAGIC_NS,
   PCAP_MAGIC_US,
 } from './capture-bytes.ts';
-import { MAX_BLOCK_BYTES, PcapngStreamError, pcapngPackets } from './pcapng.ts';
+import { MAX_BLOCK_BYTES, pcapngPackets } from './pcapng.ts';
 
 export { CaptureFileError };
 
@@ -62,9 +63,7 @@ export async function* readPackets(path: string): AsyncGenerator<CapturedPacket>
   try {
     yield* pcapngPackets(chunks);
   } catch (cause) {
-    if (cause instanceof PcapngStreamError)
-      throw new CaptureFileError(`${path}: ${cause.message}`, { cause });
-    throw cause;
+    throw asCaptureFileError(path, cause);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * Feeds a capture file to a meter as fast as the disk gives it: the file is
- * read in chunks and each frame is pushed as a sub-array of the chunk (no
- * copy, no object, no await per packet), classic pcap records by
- * walkRecords here, pcapng blocks by ingest/file's block walker. Errors in
- * the file: CaptureFileError (from ingest/file).
+ * Feeds a capture file (pcap or pcapng, gzip-compressed or not) to a meter
+ * as fast as the disk gives it: the file is read in chunks and each frame is
+ * pushed as a sub-array of the chunk (no copy, no object, no await per
+ * packet), classic pcap records by walkRecords here, pcapng blocks by
+ * ingest/file's block walker. Errors in the file: CaptureFileError (from
+ * ingest/file).
  */
 import {
   asCaptureFileError,

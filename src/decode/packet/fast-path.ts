@@ -1,7 +1,8 @@
 /**
  * The straight-line path for the commonest frames: Ethernet II with at most
- * one 802.1Q tag (and maybe an MPLS label stack), carrying IPv4 without options or fragmentation, or IPv6
- * without extension headers, with TCP, or UDP on ports no tunnel uses (the
+ * one 802.1Q tag and maybe an MPLS label stack, carrying IPv4 without
+ * options or fragmentation, or IPv6 without extension headers, with TCP, or
+ * UDP on ports no tunnel uses (the
  * frames `quickShardHash` reads too); and such a packet inside VXLAN,
  * Geneve, GTP-U, GRE or IP itself, ERSPAN included (mirrored cloud
  * traffic, overlays, mobile networks' user plane, the mirror sessions of
@@ -105,10 +106,11 @@ export const FAST_MPLS = 3;
  * writing every field the general decoder would write for it (and zeroing
  * the TCP fields for UDP); returns FAST_NONE, having maybe written some
  * fields, for any other frame. With `tunnels`, a common packet inside
- * VXLAN, Geneve, GTP-U, GRE (carrying IP, Ethernet or ERSPAN) or IP is one too
- * (FAST_TUNNEL), decoded as the general decoder does: its layer 2 is the
- * inner Ethernet frame's when there is one, the outer frame's otherwise.
- * The fields these frames never set (fragment, ICMP and MPLS fields; tunnel
+ * VXLAN, Geneve, GTP-U, GRE (carrying IP, Ethernet or ERSPAN) or IP is one
+ * too (FAST_TUNNEL), decoded as the general decoder does: its layer 2 is the
+ * inner Ethernet frame's when there is one, the outer frame's otherwise; so
+ * is one under an MPLS label stack (FAST_MPLS). The fields these frames
+ * never set (fragment and ICMP fields; MPLS fields but for FAST_MPLS; tunnel
  * fields and outer addresses for FAST_PLAIN) must already read as reset:
  * the caller's job, as is passing only frames of MIN_COMMON_FRAME_BYTES or
  * more that lie within `b` (`d` throws out of bounds).
@@ -157,10 +159,8 @@ function decodeMplsStack(v: PacketView, b: Uint8Array, d: DataView, o: number, e
     if ((entry & MPLS_BOTTOM_OF_STACK) !== 0) break;
   }
   v.mplsCount = n < MAX_KEPT_MPLS_LABELS ? n : MAX_KEPT_MPLS_LABELS;
-  if (o >= end) return FAST_NONE;
-  const version = b[o]! >> 4;
-  if (version !== 4 && version !== 6) return FAST_NONE;
-  const type = version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+  const type = ipTypeAt(b, o, end);
+  if (type === 0) return FAST_NONE;
   v.etherType = type;
   return decodeCommonPacket(v, b, d, o, type, end, true) === FAST_NONE ? FAST_NONE : FAST_MPLS;
 }
@@ -272,15 +272,12 @@ function decodeUdpTunnel(
   return FAST_NONE;
 }
 
-/** Geneve's port, where no VXLAN or GTP port comes first (tunnels.ts, decodeUdpTunnel). */
+/**
+ * Geneve's port, where no GTPv0 port comes first (tunnels.ts,
+ * decodeUdpTunnel; VXLAN's and GTP-U's ports are tried before this).
+ */
 function isGenevePort(sp: number, dp: number): boolean {
-  return (
-    (sp === PORT_GENEVE || dp === PORT_GENEVE) &&
-    sp !== PORT_GTP_U &&
-    dp !== PORT_GTP_U &&
-    sp !== PORT_GTP_V0 &&
-    dp !== PORT_GTP_V0
-  );
+  return (sp === PORT_GENEVE || dp === PORT_GENEVE) && sp !== PORT_GTP_V0 && dp !== PORT_GTP_V0;
 }
 
 /**
@@ -452,10 +449,19 @@ function decodeInner(
     return decodeCommonFrame(v, b, d, o, end, false);
   }
   if (type !== ETHERTYPE_IPV4 && type !== ETHERTYPE_IPV6) return FAST_NONE;
-  // The general decoder goes by the inner header's version, not by the protocol type.
-  if (o >= end) return FAST_NONE;
-  const version = b[o]! >> 4;
-  if (version !== 4 && version !== 6) return FAST_NONE;
+  const ipType = ipTypeAt(b, o, end);
+  if (ipType === 0) return FAST_NONE;
   enterOuter(v);
-  return decodeCommonPacket(v, b, d, o, version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, end, false);
+  return decodeCommonPacket(v, b, d, o, ipType, end, false);
+}
+
+/**
+ * The EtherType of the IP packet at `o` by its header's version, 0 when
+ * there is none before `end`: the general decoder goes by the version, not
+ * by the protocol type or label stack in front of it.
+ */
+function ipTypeAt(b: Uint8Array, o: number, end: number): number {
+  if (o >= end) return 0;
+  const version = b[o]! >> 4;
+  return version === 4 ? ETHERTYPE_IPV4 : version === 6 ? ETHERTYPE_IPV6 : 0;
 }

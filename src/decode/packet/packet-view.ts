@@ -194,10 +194,10 @@ export function resetPacketView(v: PacketView): void {
 }
 
 /**
- * Clears the fields the common frames (fast-path.ts) never set: MPLS, ICMP
- * and fragment fields, and the tunnel fields and outer addresses but for the
- * tunnelled ones. Every other field of the view is written by the fast path
- * for each frame it takes.
+ * Clears the fields the common frames (fast-path.ts) never set: ICMP and
+ * fragment fields, the MPLS fields but for labelled frames, and the tunnel
+ * fields and outer addresses but for tunnelled ones. Every other field of
+ * the view is written by the fast path for each frame it takes.
  */
 export function resetUncommonFields(v: PacketView): void {
   v.mplsCount = 0;

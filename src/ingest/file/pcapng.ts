@@ -165,8 +165,9 @@ export function createPcapngParser(sink: PcapngBlockSink): PcapngParser {
     const pos = walkPcapngBlocks(section, sink, buf, dv, 0, buf.length);
     const rest = buf.length - pos;
     need = rest >= PCAPNG_BLOCK_HEADER_BYTES ? pcapngBlockBytes(section, dv, pos) : PCAPNG_BLOCK_HEADER_BYTES;
-    // Keep a copy of the unparsed tail (less than one block), so the chunk can be freed.
-    held = rest === 0 ? [] : [buf.slice(pos)];
+    // Keep a copy of the unparsed tail (less than one block), so the chunk can be freed: a copy, as
+    // a Buffer's slice is a view that would keep the whole chunk.
+    held = rest === 0 ? [] : [new Uint8Array(buf.subarray(pos))];
     heldBytes = rest;
   };
 
